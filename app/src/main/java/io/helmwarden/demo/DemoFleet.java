@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.helmwarden.pki.CertificateAuthority;
+import io.helmwarden.pki.IssuedCertificate;
 import io.helmwarden.provisioning.HelmInit;
 import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
@@ -42,6 +45,11 @@ public final class DemoFleet {
 
     public static List<ClusterSeed> clusters(Instant now) {
         return List.of(production(now), staging(now));
+    }
+
+    /** Creates the objects in order, updating any that exist (namespaces a server made itself). */
+    public static void createIn(KubernetesClient client, List<HasMetadata> objects) {
+        objects.forEach(object -> client.resource(object).createOr(NonDeletingOperation::update));
     }
 
     private static ClusterSeed production(Instant now) {
@@ -144,7 +152,7 @@ public final class DemoFleet {
         return new ClusterSeed(STAGING, "Staging", objects.list);
     }
 
-    private static io.helmwarden.pki.IssuedCertificate tillerCertificate(CertificateAuthority ca, String namespace,
+    private static IssuedCertificate tillerCertificate(CertificateAuthority ca, String namespace,
             Instant now, Duration age, Duration remaining) {
         return ca.issueServer("tiller-server", List.of("127.0.0.1", "localhost", "tiller-deploy",
                 "tiller-deploy." + namespace, "tiller-deploy." + namespace + ".svc"),

@@ -1,0 +1,50 @@
+package io.helmwarden.web;
+
+import io.github.wimdeblauwe.htmx.spring.boot.security.HxRefreshHeaderAuthenticationEntryPoint;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
+
+/**
+ * Everything but static assets, health and the signed-out page needs an OIDC sign-in. Headers: a strict
+ * Content-Security-Policy (no inline script or style, nothing from other origins), no framing, no referrer
+ * across origins. CSRF protection stays on for every state-changing request, htmx ones included.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebSecurityConfiguration {
+
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+
+    @Bean
+    SecurityFilterChain appSecurity(HttpSecurity http, ObjectProvider<ClientRegistrationRepository> registrations)
+            throws Exception {
+        if (registrations.getIfAvailable() == null) {
+            throw new IllegalStateException("No OIDC provider is configured. Set "
+                    + "spring.security.oauth2.client.registration.<id>.* and provider.<id>.issuer-uri (see "
+                    + "config/application.yaml), or start the demo with the 'demo' profile.");
+        }
+        http.authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.svg").permitAll()
+                        .requestMatchers("/signed-out", "/error", "/actuator/health/**").permitAll()
+                        .anyRequest().authenticated())
+                .oauth2Login(login -> login.defaultSuccessUrl("/", false))
+                .logout(logout -> logout.logoutSuccessUrl("/signed-out").deleteCookies("HELM_WARDEN_SESSION"))
+                // An htmx request after the session expired gets HX-Refresh, so the browser does a full-page
+                // sign-in instead of swapping a login page into a fragment.
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        new HxRefreshHeaderAuthenticationEntryPoint(), new RequestHeaderRequestMatcher("HX-Request")))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frame -> frame.deny())
+                        .referrerPolicy(referrer -> referrer.policy(
+                                ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN)));
+        return http.build();
+    }
+}

@@ -1,0 +1,86 @@
+package io.helmwarden.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.helmwarden.support.Browser;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The whole app in demo mode, signed into through the embedded OIDC provider with a real browser: the
+ * authorization-code flow, the Fleet page with the demo clusters, sign-out, and a refused password.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "helmwarden.demo.idp.port=0",
+        "spring.datasource.url=jdbc:h2:mem:sign-in-ui;DB_CLOSE_DELAY=-1"})
+@ActiveProfiles("demo")
+class SignInUiIT {
+
+    @LocalServerPort
+    int port;
+
+    WebDriver browser;
+    WebDriverWait wait;
+
+    @BeforeEach
+    void openBrowser() {
+        browser = Browser.start();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        browser.quit();
+    }
+
+    @Test
+    void adminSignsInSeesTheFleetAndSignsOut() {
+        browser.get("http://localhost:" + port + "/");
+        signIn("admin", "warden-admin");
+
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("h1"), "Fleet"));
+        assertThat(browser.getCurrentUrl()).startsWith("http://127.0.0.1:" + port + "/");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=signed-in-user]")).getText()).isEqualTo("Alex Admin");
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=reachable-count]"), "2"));
+        assertThat(browser.findElements(By.cssSelector("[data-testid=clusters] tbody tr")))
+                .extracting(row -> row.findElement(By.tagName("strong")).getText())
+                .containsExactly("Production EU", "Staging");
+        assertThat(browser.findElement(By.cssSelector("[data-cluster=prod-eu]")).getText())
+                .contains("Reachable", "v1.20");
+        Browser.screenshot(browser, "fleet");
+
+        browser.findElement(By.cssSelector("[data-testid=sign-out]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=signed-out]")));
+        assertThat(browser.findElements(By.cssSelector("[data-testid=signed-in-user]"))).isEmpty();
+    }
+
+    @Test
+    void wrongPasswordIsRefused() {
+        browser.get("http://127.0.0.1:" + port + "/");
+        signIn("admin", "not-the-password");
+
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".alert-danger, .alert")));
+        assertThat(browser.getPageSource()).contains("Invalid credentials");
+        assertThat(browser.getCurrentUrl()).doesNotContain(":" + port + "/");
+        Browser.screenshot(browser, "sign-in-refused");
+
+        browser.get("http://127.0.0.1:" + port + "/");
+        assertThat(browser.findElements(By.cssSelector("[data-testid=signed-in-user]"))).isEmpty();
+    }
+
+    private void signIn(String username, String password) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+}
