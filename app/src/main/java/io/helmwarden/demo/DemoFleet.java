@@ -3,6 +3,7 @@ package io.helmwarden.demo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -59,8 +60,8 @@ public final class DemoFleet {
         // The classic: `helm init --service-account tiller` after binding that account to cluster-admin.
         var kubeSystem = new HelmInit("kube-system").image("gcr.io/kubernetes-helm/tiller:v2.16.1")
                 .serviceAccount("tiller");
-        objects.tiller(kubeSystem, "5d8f6c7b9d-x2k4q");
         objects.serviceAccount("kube-system", "tiller");
+        objects.tiller(kubeSystem, "5d8f6c7b9d-x2k4q");
         objects.clusterAdmin("tiller", "kube-system", "tiller");
         objects.releases("kube-system", ReleaseStorage.CONFIGMAP, now,
                 new DemoRelease("ingress", "ingress-nginx", "nginx-ingress", "1.41.3", "v0.34.1",
@@ -84,8 +85,8 @@ public final class DemoFleet {
                 .tlsVerify(tillerCertificate(paymentsCa, "payments-tiller", now, Duration.ofDays(200),
                         Duration.ofDays(165)), paymentsCa.certificatePem())
                 .args("--storage=secret", "--listen=127.0.0.1:44134");
-        objects.tiller(payments, "7f9b8d6c5-m8v2p");
         objects.serviceAccount("payments-tiller", "tiller");
+        objects.tiller(payments, "7f9b8d6c5-m8v2p");
         objects.scopedTiller("payments-tiller", "tiller", ReleaseStorage.SECRET, "payments-prod", "payments-staging");
         objects.denyIngress("payments-tiller");
         objects.helmUsers("payments-tiller", "team-payments");
@@ -121,8 +122,8 @@ public final class DemoFleet {
         // Exposed: a NodePort Service in front of a plaintext Tiller on all interfaces, image mirrored.
         var ci = new HelmInit("ci-tiller").image("registry.internal.example/mirror/tiller:v2.14.3")
                 .serviceAccount("tiller").serviceType("NodePort");
-        objects.tiller(ci, "84c7d5b6f9-z9r3n");
         objects.serviceAccount("ci-tiller", "tiller");
+        objects.tiller(ci, "84c7d5b6f9-z9r3n");
         objects.clusterAdmin("ci-tiller", "ci-tiller", "tiller");
         objects.releases("ci-tiller", ReleaseStorage.CONFIGMAP, now,
                 new DemoRelease("runners", "ci", "gitlab-runner", "0.19.2", "13.2.2",
@@ -140,8 +141,8 @@ public final class DemoFleet {
                 .tlsVerify(tillerCertificate(dataCa, "data-tiller", now, Duration.ofDays(400), Duration.ofDays(-35)),
                         dataCa.certificatePem())
                 .command("/tiller", "--storage=secret", "-listen=0.0.0.0:44134");
-        objects.tiller(data, "5b6c7d8e9f-k3j2h");
         objects.serviceAccount("data-tiller", "tiller");
+        objects.tiller(data, "5b6c7d8e9f-k3j2h");
         objects.scopedTiller("data-tiller", "tiller", ReleaseStorage.SECRET, "analytics");
         objects.releases("data-tiller", ReleaseStorage.SECRET, now,
                 new DemoRelease("warehouse", "analytics", "clickhouse", "1.4.0", "20.8",
@@ -163,9 +164,11 @@ public final class DemoFleet {
     private static final class Objects {
         private final List<HasMetadata> list = new ArrayList<>();
 
+        /** Namespaces with the {@code default} ServiceAccount a cluster gives every namespace. */
         void namespaces(String... names) {
             for (String name : names) {
                 list.add(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build());
+                serviceAccount(name, "default");
             }
         }
 
@@ -181,9 +184,17 @@ public final class DemoFleet {
                     .build());
         }
 
+        /**
+         * A ServiceAccount with the token Secret a 1.2x cluster's token controller gives it (and that
+         * anyone who may read Secrets there can use to act with the account's rights).
+         */
         void serviceAccount(String namespace, String name) {
+            String token = name + "-token-" + Integer.toString(Math.abs((namespace + "/" + name).hashCode()) % 60466176, 36);
             list.add(new ServiceAccountBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-                    .endMetadata().build());
+                    .endMetadata().addNewSecret().withName(token).endSecret().build());
+            list.add(new SecretBuilder().withNewMetadata().withName(token).withNamespace(namespace)
+                    .withAnnotations(Map.of("kubernetes.io/service-account.name", name)).endMetadata()
+                    .withType("kubernetes.io/service-account-token").build());
         }
 
         void clusterAdmin(String bindingName, String namespace, String serviceAccount) {
