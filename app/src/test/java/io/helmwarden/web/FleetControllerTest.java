@@ -1,0 +1,100 @@
+package io.helmwarden.web;
+
+import static org.mockito.BDDMockito.given;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helmwarden.cluster.Cluster;
+import io.helmwarden.cluster.ClusterHealth;
+import io.helmwarden.cluster.ClusterRegistry;
+import io.helmwarden.cluster.ClusterStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
+
+@WebMvcTest(FleetController.class)
+@Import({WebSecurityConfiguration.class, FleetControllerTest.Registrations.class})
+class FleetControllerTest {
+
+    @Autowired
+    MockMvc mvc;
+
+    @MockitoBean
+    ClusterRegistry registry;
+
+    @MockitoBean
+    ClusterHealth health;
+
+    @BeforeEach
+    void clusters() {
+        var prod = new Cluster("prod-eu", "Production EU", "kubeconfig", "https://10.0.0.1", Mockito.mock(KubernetesClient.class));
+        var lab = new Cluster("lab", "Lab <script>", "kubeconfig", "https://10.0.0.2", Mockito.mock(KubernetesClient.class));
+        given(registry.all()).willReturn(List.of(prod, lab));
+        Instant at = Instant.parse("2026-11-23T10:00:00Z");
+        given(health.status("prod-eu")).willReturn(new ClusterStatus("prod-eu", ClusterStatus.Reachability.REACHABLE,
+                "v1.20.2", at, at, null));
+        given(health.status("lab")).willReturn(new ClusterStatus("lab", ClusterStatus.Reachability.UNREACHABLE,
+                null, at, null, "connection refused: nothing answers at the API server address"));
+    }
+
+    @Test
+    void thePageShowsEveryClusterWithItsReachabilityAndAStrictPolicy() throws Exception {
+        mvc.perform(get("/").with(oidcLogin()))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Content-Security-Policy", containsString("script-src 'self'")))
+                .andExpect(header().string("X-Frame-Options", "DENY"))
+                .andExpect(content().string(allOf(
+                        containsString("<h1>Fleet</h1>"),
+                        containsString("Production EU"),
+                        containsString("connection refused"),
+                        containsString("Lab &lt;script&gt;"),
+                        not(containsString("Lab <script>")))));
+    }
+
+    @Test
+    void htmxPollingGetsOnlyTheClustersFragment() throws Exception {
+        mvc.perform(get("/").with(oidcLogin()).header("HX-Request", "true"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(allOf(containsString("id=\"clusters\""), not(containsString("<html")))));
+    }
+
+    @Test
+    void anonymousPeopleAreSentToSignInAndHtmxGetsAFullRefresh() throws Exception {
+        mvc.perform(get("/").accept(MediaType.TEXT_HTML)).andExpect(status().is3xxRedirection());
+        mvc.perform(get("/").header("HX-Request", "true"))
+                .andExpect(header().string("HX-Refresh", "true"));
+    }
+
+    @TestConfiguration
+    static class Registrations {
+        @Bean
+        ClientRegistrationRepository clientRegistrations() {
+            return new InMemoryClientRegistrationRepository(ClientRegistration.withRegistrationId("test")
+                    .clientId("helm-warden").authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                    .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
+                    .authorizationUri("https://idp.example/authorize").tokenUri("https://idp.example/token")
+                    .build());
+        }
+    }
+}
