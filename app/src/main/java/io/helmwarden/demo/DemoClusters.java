@@ -2,6 +2,8 @@ package io.helmwarden.demo;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -43,8 +45,11 @@ class DemoClusters implements AdditionalClusters, DisposableBean {
             server.init(InetAddress.getLoopbackAddress(), 0);
             servers.add(server);
             KubernetesClient client = server.createClient();
-            // The mock server starts empty; a real one has these already.
-            DemoFleet.createIn(client, List.of(namespace("default"), namespace("kube-system")));
+            // The mock server starts empty; a real one has these already (the API server bootstraps them).
+            DemoFleet.createIn(client, List.of(namespace("default"), namespace("kube-system"),
+                    clusterRole("cluster-admin", "*"), clusterRole("admin", "", "apps", "batch", "extensions",
+                            "networking.k8s.io", "policy", "autoscaling"),
+                    clusterRole("edit", "", "apps", "batch", "extensions", "networking.k8s.io", "policy", "autoscaling")));
             DemoFleet.createIn(client, seed.objects());
             clusters.add(new Cluster(seed.id(), seed.displayName(), "demo: in-process mock API server",
                     client.getMasterUrl().toString(), client));
@@ -53,6 +58,13 @@ class DemoClusters implements AdditionalClusters, DisposableBean {
 
     private static Namespace namespace(String name) {
         return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
+                .build();
+    }
+
+    /** A built-in ClusterRole as a cluster stores it (admin and edit after aggregation, simplified). */
+    private static ClusterRole clusterRole(String name, String... apiGroups) {
+        return new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata()
+                .addNewRule().withApiGroups(apiGroups).withResources("*").withVerbs("*").endRule()
                 .build();
     }
 

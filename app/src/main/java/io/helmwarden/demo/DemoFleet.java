@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.helmwarden.pki.CertificateAuthority;
 import io.helmwarden.pki.IssuedCertificate;
 import io.helmwarden.provisioning.HelmInit;
@@ -48,9 +47,14 @@ public final class DemoFleet {
         return List.of(production(now), staging(now));
     }
 
-    /** Creates the objects in order, updating any that exist (namespaces a server made itself). */
+    /**
+     * Creates the objects in order; an object that exists already (a namespace the server made itself, a
+     * fixture seeded before) is server-side applied, which keeps the fields the server set, such as a
+     * Service's cluster IP.
+     */
     public static void createIn(KubernetesClient client, List<HasMetadata> objects) {
-        objects.forEach(object -> client.resource(object).createOr(NonDeletingOperation::update));
+        objects.forEach(object -> client.resource(object).createOr(existing ->
+                existing.fieldManager("helm-warden-fixtures").forceConflicts().serverSideApply()));
     }
 
     private static ClusterSeed production(Instant now) {

@@ -116,7 +116,8 @@ public final class HelmInit {
                     .withNewMetadata().withName(DEPLOYMENT_NAME).withNamespace(namespace).withLabels(LABELS)
                     .endMetadata()
                     .withNewSpec().withType(serviceType).withSelector(LABELS)
-                    .addNewPort().withName("tiller").withPort(GRPC_PORT).withTargetPort(new IntOrString("tiller"))
+                    .addNewPort().withName("tiller").withProtocol("TCP").withPort(GRPC_PORT)
+                    .withTargetPort(new IntOrString("tiller"))
                     .endPort()
                     .endSpec().build());
         }
@@ -163,8 +164,8 @@ public final class HelmInit {
                 .withName("tiller").withImage(image).withImagePullPolicy("IfNotPresent")
                 .withCommand(command.isEmpty() ? null : command)
                 .withArgs(args.isEmpty() ? null : args)
-                .addNewPort().withName("tiller").withContainerPort(GRPC_PORT).endPort()
-                .addNewPort().withName("http").withContainerPort(PROBE_PORT).endPort()
+                .addNewPort().withName("tiller").withProtocol("TCP").withContainerPort(GRPC_PORT).endPort()
+                .addNewPort().withName("http").withProtocol("TCP").withContainerPort(PROBE_PORT).endPort()
                 .withEnv(env)
                 .withNewLivenessProbe().withNewHttpGet().withPath("/liveness").withPort(new IntOrString(PROBE_PORT))
                 .endHttpGet().withInitialDelaySeconds(1).withTimeoutSeconds(1).endLivenessProbe()

@@ -1,50 +1,163 @@
 package io.helmwarden.web;
 
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import io.helmwarden.check.Finding;
+import io.helmwarden.check.Severity;
 import io.helmwarden.cluster.Cluster;
 import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
+import io.helmwarden.fleet.ClusterInventory;
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.inventory.HelmVersion;
+import io.helmwarden.inventory.Tiller;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** The fleet: every watched cluster and whether Helm Warden can reach it. Reads memory only. */
+/** The fleet: every watched cluster, whether it is reachable, and every Tiller with its posture. */
 @Controller
 class FleetController {
 
     private final ClusterRegistry registry;
     private final ClusterHealth health;
+    private final FleetState fleet;
 
-    FleetController(ClusterRegistry registry, ClusterHealth health) {
+    FleetController(ClusterRegistry registry, ClusterHealth health, FleetState fleet) {
         this.registry = registry;
         this.health = health;
+        this.fleet = fleet;
     }
 
     @GetMapping("/")
     String fleet(Model model) {
-        addClusters(model);
+        addFleet(model);
         return "fleet/index";
     }
 
-    /** The same URL answers htmx's polling with the clusters fragment only. */
+    /** The same URL answers htmx's polling with the fleet fragment only. */
     @HxRequest
     @GetMapping("/")
-    String clusters(Model model) {
-        addClusters(model);
-        return "fleet/index :: clusters";
+    String fleetFragment(Model model) {
+        addFleet(model);
+        return "fleet/index :: fleet";
     }
 
-    private void addClusters(Model model) {
-        List<ClusterRow> rows = registry.all().stream()
-                .map(cluster -> new ClusterRow(cluster, health.status(cluster.id())))
+    private void addFleet(Model model) {
+        List<ClusterRow> clusters = registry.all().stream()
+                .map(cluster -> new ClusterRow(cluster, health.status(cluster.id()), fleet.cluster(cluster.id())))
                 .toList();
-        model.addAttribute("clusters", rows);
-        model.addAttribute("reachableCount", rows.stream()
+        model.addAttribute("clusters", clusters);
+        model.addAttribute("reachableCount", clusters.stream()
                 .filter(row -> row.status().reachability() == ClusterStatus.Reachability.REACHABLE).count());
+        List<TillerRow> tillers = fleet.clusters().stream()
+                .flatMap(inventory -> inventory.tillers().stream().map(state -> new TillerRow(inventory, state)))
+                .toList();
+        model.addAttribute("tillers", tillers);
+        model.addAttribute("findingsBySeverity", countBySeverity(tillers.stream()
+                .flatMap(row -> row.state().findings().stream()).toList()));
     }
 
-    record ClusterRow(Cluster cluster, ClusterStatus status) {
+    static Map<Severity, Long> countBySeverity(List<Finding> findings) {
+        Map<Severity, Long> counts = new EnumMap<>(Severity.class);
+        for (Severity severity : Severity.values()) {
+            counts.put(severity, 0L);
+        }
+        findings.stream().filter(finding -> !finding.exempt())
+                .collect(Collectors.groupingBy(Finding::severity, Collectors.counting()))
+                .forEach(counts::put);
+        return counts;
+    }
+
+    record ClusterRow(Cluster cluster, ClusterStatus status, Optional<ClusterInventory> inventory) {
+
+        public int tillerCount() {
+            return inventory.map(i -> i.tillers().size()).orElse(0);
+        }
+
+        public String score() {
+            return inventory.flatMap(i -> i.score().isPresent() ? Optional.of(Integer.toString(i.score().getAsInt()))
+                    : Optional.empty()).orElse("—");
+        }
+
+        public Map<String, String> watchErrors() {
+            return inventory.map(ClusterInventory::errors).orElse(Map.of());
+        }
+    }
+
+    /** One Tiller as the fleet table shows it: badges worked out here, not in the template. */
+    record TillerRow(ClusterInventory cluster, ClusterInventory.TillerState state) {
+
+        public Tiller tiller() {
+            return state.tiller();
+        }
+
+        public String scopeLabel() {
+            var rbac = tiller().rbac();
+            if (!rbac.clusterAdmin().isEmpty()) {
+                return "cluster-admin";
+            }
+            if (rbac.scope().clusterWide()) {
+                return "all namespaces";
+            }
+            int count = rbac.scope().namespaces().size();
+            return count == 1 ? "1 namespace" : count + " namespaces";
+        }
+
+        public String scopeTone() {
+            return tiller().rbac().clusterAdmin().isEmpty() && !tiller().rbac().scope().clusterWide() ? "ok" : "critical";
+        }
+
+        public String tlsLabel() {
+            return !tiller().tls().enabled() ? "off" : tiller().tls().verify() ? "verify" : "on";
+        }
+
+        public String tlsTone() {
+            return !tiller().tls().enabled() ? "critical" : tiller().tls().verify() ? "ok" : "high";
+        }
+
+        public String storageLabel() {
+            var storage = tiller().storage();
+            String base = switch (storage.backend()) {
+                case "configmap" -> "ConfigMap";
+                case "secret" -> "Secret";
+                default -> storage.backend();
+            };
+            return storage.staleRecords() > 0 ? base + " + stale " + storage.staleKind() : base;
+        }
+
+        public String storageTone() {
+            var storage = tiller().storage();
+            return storage.inConfigMaps() ? "high" : storage.staleRecords() > 0 ? "medium" : "ok";
+        }
+
+        public String exposureLabel() {
+            var exposure = tiller().exposure();
+            String services = exposure.services().isEmpty() ? "no Service"
+                    : exposure.services().stream().map(Tiller.ExposingService::type).distinct()
+                            .collect(Collectors.joining(", "));
+            return services + " · " + (exposure.loopbackOnly() ? "127.0.0.1" : exposure.listen());
+        }
+
+        public String exposureTone() {
+            var exposure = tiller().exposure();
+            if (exposure.services().stream().anyMatch(Tiller.ExposingService::outsideCluster) || exposure.hostNetwork()) {
+                return "critical";
+            }
+            return exposure.services().isEmpty() && exposure.loopbackOnly() ? "ok" : "medium";
+        }
+
+        public String version() {
+            return tiller().version().map(HelmVersion::toString).orElse("unknown");
+        }
+
+        public Map<Severity, Long> findings() {
+            return countBySeverity(state.findings());
+        }
     }
 }

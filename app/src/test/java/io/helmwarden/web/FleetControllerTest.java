@@ -15,6 +15,7 @@ import io.helmwarden.cluster.Cluster;
 import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
+import io.helmwarden.fleet.FleetState;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +47,9 @@ class FleetControllerTest {
     @MockitoBean
     ClusterHealth health;
 
+    @MockitoBean
+    FleetState fleet;
+
     @BeforeEach
     void clusters() {
         var prod = new Cluster("prod-eu", "Production EU", "kubeconfig", "https://10.0.0.1", Mockito.mock(KubernetesClient.class));
@@ -73,10 +77,10 @@ class FleetControllerTest {
     }
 
     @Test
-    void htmxPollingGetsOnlyTheClustersFragment() throws Exception {
+    void htmxPollingGetsOnlyTheFleetFragment() throws Exception {
         mvc.perform(get("/").with(oidcLogin()).header("HX-Request", "true"))
                 .andExpect(status().isOk())
-                .andExpect(content().string(allOf(containsString("id=\"clusters\""), not(containsString("<html")))));
+                .andExpect(content().string(allOf(containsString("id=\"fleet\""), not(containsString("<html")))));
     }
 
     @Test

@@ -56,6 +56,12 @@ class SignInUiIT {
                 .containsExactly("Production EU", "Staging");
         assertThat(browser.findElement(By.cssSelector("[data-cluster=prod-eu]")).getText())
                 .contains("Reachable", "v1.20");
+        // The demo fleet's five Tillers, judged: the default one is cluster-admin, plaintext, in ConfigMaps.
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=tiller-count]"), "5"));
+        assertThat(browser.findElement(By.cssSelector("[data-tiller='prod-eu/kube-system/tiller-deploy']")).getText())
+                .contains("cluster-admin", "off", "ConfigMap", "unowned", "v2.16.1");
+        assertThat(browser.findElement(By.cssSelector("[data-tiller='prod-eu/payments-tiller/tiller-deploy']")).getText())
+                .contains("payments", "2 namespaces", "verify", "Secret", "no Service · 127.0.0.1");
         Browser.screenshot(browser, "fleet");
 
         browser.findElement(By.cssSelector("[data-testid=sign-out]")).click();

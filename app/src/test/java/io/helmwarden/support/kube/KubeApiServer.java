@@ -54,6 +54,20 @@ public final class KubeApiServer implements AutoCloseable {
         this.workDir = workDir;
     }
 
+    private static KubeApiServer shared;
+
+    /**
+     * The control plane shared by every test of this JVM: started on first use, stopped when the JVM
+     * exits (a shutdown hook), so Spring test contexts and JUnit extensions can both use it.
+     */
+    public static synchronized KubeApiServer shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "kube-apiserver-stop"));
+        }
+        return shared;
+    }
+
     /** Starts etcd and kube-apiserver and waits until the API server is ready. */
     public static KubeApiServer start() {
         Path workDir = Path.of("target", "kube-apiserver").toAbsolutePath();

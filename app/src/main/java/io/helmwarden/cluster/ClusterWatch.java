@@ -1,0 +1,145 @@
+package io.helmwarden.cluster;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one cluster's objects current through watches (fabric8 informers), one per kind Helm Warden
+ * reads. A kind that cannot be listed (403, unreachable) is reported with its reason and retried; the
+ * other kinds keep working. {@link #generation()} moves on every change, so consumers recompute only then.
+ */
+public final class ClusterWatch implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterWatch.class);
+    /** Secrets keep only the certificates a Tiller serves and verifies with; never keys or values. */
+    private static final List<String> SECRET_KEYS_KEPT = List.of("tls.crt", "ca.crt");
+
+    private final Cluster cluster;
+    private final Clock clock;
+    private final Map<String, SharedIndexInformer<? extends HasMetadata>> informers = new LinkedHashMap<>();
+    private final Map<String, String> errors = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+
+    ClusterWatch(Cluster cluster, Clock clock) {
+        this.cluster = cluster;
+        this.clock = clock;
+    }
+
+    void start() {
+        var client = cluster.client();
+        watch("Namespace", () -> client.namespaces().runnableInformer(0), null);
+        watch("Deployment", () -> client.apps().deployments().inAnyNamespace().runnableInformer(0), null);
+        watch("StatefulSet", () -> client.apps().statefulSets().inAnyNamespace().runnableInformer(0), null);
+        watch("DaemonSet", () -> client.apps().daemonSets().inAnyNamespace().runnableInformer(0), null);
+        watch("Service", () -> client.services().inAnyNamespace().runnableInformer(0), null);
+        watch("NetworkPolicy", () -> client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0), null);
+        watch("ClusterRole", () -> client.rbac().clusterRoles().runnableInformer(0), null);
+        watch("Role", () -> client.rbac().roles().inAnyNamespace().runnableInformer(0), null);
+        watch("ClusterRoleBinding", () -> client.rbac().clusterRoleBindings().runnableInformer(0), null);
+        watch("RoleBinding", () -> client.rbac().roleBindings().inAnyNamespace().runnableInformer(0), null);
+        watch("ConfigMap", () -> client.configMaps().inAnyNamespace().withLabel("OWNER", "TILLER").runnableInformer(0),
+                new TrimmingItemStore<ConfigMap>(configMap -> {
+                    configMap.setData(null);
+                    configMap.setBinaryData(null);
+                }));
+        watch("Secret", () -> client.secrets().inAnyNamespace().runnableInformer(0),
+                new TrimmingItemStore<Secret>(secret -> {
+                    if (secret.getData() != null) {
+                        Map<String, String> kept = new HashMap<>();
+                        SECRET_KEYS_KEPT.forEach(key -> {
+                            if (secret.getData().containsKey(key)) {
+                                kept.put(key, secret.getData().get(key));
+                            }
+                        });
+                        secret.setData(kept.isEmpty() ? null : kept);
+                    }
+                    secret.setStringData(null);
+                }));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T extends HasMetadata> void watch(String kind, Supplier<SharedIndexInformer<T>> create, ItemStore<T> store) {
+        SharedIndexInformer<T> informer = create.get();
+        informer.itemStore(store != null ? store : new BasicItemStore<>(Cache::metaNamespaceKeyFunc));
+        informer.exceptionHandler((started, failure) -> {
+            String reason = ClusterHealth.describe(failure);
+            if (!reason.equals(errors.put(kind, reason))) {
+                log.warn("cluster {}: cannot watch {}: {}", cluster.id(), kind, reason);
+                generation.incrementAndGet();
+            }
+            return true;
+        });
+        informer.addEventHandler(new ResourceEventHandler<T>() {
+            @Override
+            public void onAdd(T object) {
+                changed(kind);
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                changed(kind);
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                changed(kind);
+            }
+        });
+        informers.put(kind, informer);
+        informer.start().whenComplete((ignored, failure) -> changed(kind));
+    }
+
+    private void changed(String kind) {
+        SharedIndexInformer<?> informer = informers.get(kind);
+        if (informer != null && informer.isWatching()) {
+            errors.remove(kind);
+        }
+        generation.incrementAndGet();
+    }
+
+    public String clusterId() {
+        return cluster.id();
+    }
+
+    /** Moves on with every change to any watched object or watch state. */
+    public long generation() {
+        return generation.get();
+    }
+
+    /** What the informers hold now. Cheap: lists the caches, calls no API. */
+    @SuppressWarnings("unchecked")
+    public ClusterSnapshot snapshot() {
+        boolean synced = informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+        return new ClusterSnapshot(cluster.id(), clock.instant(), synced, Map.copyOf(errors),
+                list("Namespace"), list("Deployment"), list("StatefulSet"), list("DaemonSet"), list("Service"),
+                list("NetworkPolicy"), list("ClusterRole"), list("Role"), list("ClusterRoleBinding"), list("RoleBinding"),
+                list("ConfigMap"), list("Secret"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> List<T> list(String kind) {
+        SharedIndexInformer<?> informer = informers.get(kind);
+        return informer == null ? List.of() : (List<T>) List.copyOf(informer.getStore().list());
+    }
+
+    @Override
+    public void close() {
+        informers.values().forEach(SharedIndexInformer::stop);
+    }
+}

@@ -1,0 +1,29 @@
+package io.helmwarden.fleet;
+
+import io.helmwarden.check.Finding;
+import io.helmwarden.inventory.Tiller;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * One cluster as Helm Warden judges it now: its Tillers, their findings and scores, its Helm 3 releases.
+ *
+ * @param errors per kind that could not be watched, the reason (the rest of the inventory still stands)
+ */
+public record ClusterInventory(String clusterId, String displayName, boolean synced, Instant computedAt,
+        Map<String, String> errors, List<TillerState> tillers, List<Helm3Release> helm3Releases, OptionalInt score) {
+
+    /** A Tiller with its findings and posture score. */
+    public record TillerState(Tiller tiller, List<Finding> findings, int score) {
+
+        public long openFindings() {
+            return findings.stream().filter(finding -> !finding.exempt()).count();
+        }
+    }
+
+    /** A Helm 3 release record (Secret owner=helm): migration progress, per namespace. */
+    public record Helm3Release(String namespace, String name, int revision, String status) {
+    }
+}

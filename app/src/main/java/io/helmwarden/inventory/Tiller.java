@@ -1,0 +1,117 @@
+package io.helmwarden.inventory;
+
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.helmwarden.rbac.Grant;
+import io.helmwarden.rbac.Identity;
+import io.helmwarden.rbac.Scope;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Everything Helm Warden knows about one Tiller, derived from a cluster snapshot. */
+public record Tiller(
+        String cluster,
+        String namespace,
+        String workloadKind,
+        String name,
+        String image,
+        Optional<HelmVersion> version,
+        int desiredReplicas,
+        int readyReplicas,
+        String serviceAccount,
+        boolean serviceAccountExplicit,
+        boolean automountToken,
+        Storage storage,
+        Tls tls,
+        Exposure exposure,
+        int historyMax,
+        Rbac rbac,
+        Optional<String> team,
+        Map<String, String> annotations,
+        List<ReleaseRecord> records) {
+
+    /** {@code prod-eu/kube-system/tiller-deploy}: unique in the fleet, used in URLs. */
+    public String id() {
+        return cluster + "/" + namespace + "/" + name;
+    }
+
+    /** "Deployment kube-system/tiller-deploy", for evidence. */
+    public String workload() {
+        return workloadKind + " " + namespace + "/" + name;
+    }
+
+    /**
+     * Where Tiller keeps releases.
+     *
+     * @param backend configmap, secret, sql or memory
+     * @param source  how it was decided, e.g. "--storage=secret in command" or "default"
+     */
+    public record Storage(String backend, String source, String namespace, int configMapRecords, int secretRecords) {
+
+        public boolean inConfigMaps() {
+            return "configmap".equals(backend);
+        }
+
+        /** Records in the kind Tiller does not read: left behind by a storage switch. */
+        public int staleRecords() {
+            return switch (backend) {
+                case "configmap" -> secretRecords;
+                case "secret" -> configMapRecords;
+                default -> 0;
+            };
+        }
+
+        public String staleKind() {
+            return "configmap".equals(backend) ? "Secrets" : "ConfigMaps";
+        }
+    }
+
+    /**
+     * TLS on the gRPC endpoint, by Tiller's rules (flags beat env; set-but-empty env is false).
+     *
+     * @param source how it was decided, for evidence
+     */
+    public record Tls(boolean enabled, boolean verify, String source, Optional<Certificate> certificate,
+            boolean caPresent, String secretName) {
+    }
+
+    public record Certificate(String subject, String issuer, List<String> subjectAltNames, Instant notAfter) {
+    }
+
+    /**
+     * How the endpoint can be reached.
+     *
+     * @param ingressPolicies NetworkPolicies that restrict ingress to the Tiller pods
+     */
+    public record Exposure(String listen, boolean loopbackOnly, List<ExposingService> services, boolean hostNetwork,
+            List<String> ingressPolicies) {
+    }
+
+    public record ExposingService(String name, String type, List<String> ports) {
+
+        public boolean outsideCluster() {
+            return "NodePort".equals(type) || "LoadBalancer".equals(type);
+        }
+    }
+
+    /**
+     * What Tiller's identity may do, and who may use or become it.
+     *
+     * @param scope              where it may create workloads
+     * @param clusterAdmin       grants that give it everything everywhere
+     * @param escalations        permissions that let it gain more rights than it has
+     * @param drivers            subjects that may reach its gRPC port (list pods + create pods/portforward)
+     * @param identityThieves    subjects that may act as it (create pods, or read Secrets, in its namespace)
+     * @param unexpectedDrivers  drivers other than its owners, admins and the control plane
+     * @param unexpectedThieves  identity thieves other than its owners, admins and the control plane
+     */
+    public record Rbac(Identity identity, Scope scope, List<Grant> clusterAdmin, List<Escalation> escalations,
+            Set<Subject> drivers, Set<Subject> identityThieves, Set<Subject> unexpectedDrivers,
+            Set<Subject> unexpectedThieves) {
+    }
+
+    public record Escalation(String permission, Grant grant) {
+    }
+}

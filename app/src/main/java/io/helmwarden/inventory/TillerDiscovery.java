@@ -1,0 +1,429 @@
+package io.helmwarden.inventory;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.helmwarden.cluster.ClusterSnapshot;
+import io.helmwarden.rbac.AccessRequest;
+import io.helmwarden.rbac.Grant;
+import io.helmwarden.rbac.Identity;
+import io.helmwarden.rbac.RbacPolicy;
+import io.helmwarden.rbac.Scope;
+import io.helmwarden.tenancy.Team;
+import io.helmwarden.tenancy.Teams;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Finds every Tiller in a cluster snapshot and works out its facts: pure, no client, no clock.
+ * A workload is a Tiller when it carries Helm's labels {@code app=helm,name=tiller} or runs an image
+ * whose name contains "tiller" (clusters often mirror the image elsewhere).
+ */
+public final class TillerDiscovery {
+
+    private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
+
+    private TillerDiscovery() {
+    }
+
+    /**
+     * @param summaries decoded release summaries by record uid and resourceVersion ("uid@rv"), if known
+     */
+    public static List<Tiller> discover(ClusterSnapshot snapshot, RbacPolicy rbac, Teams teams,
+            Function<String, Optional<ReleaseSummary>> summaries) {
+        List<Tiller> tillers = new ArrayList<>();
+        Stream.of(
+                snapshot.deployments().stream().map(d -> new Workload("Deployment", d, d.getSpec().getTemplate(),
+                        orZero(d.getSpec().getReplicas()), d.getStatus() == null ? 0 : orZero(d.getStatus().getReadyReplicas()))),
+                snapshot.statefulSets().stream().map(s -> new Workload("StatefulSet", s, s.getSpec().getTemplate(),
+                        orZero(s.getSpec().getReplicas()), s.getStatus() == null ? 0 : orZero(s.getStatus().getReadyReplicas()))),
+                snapshot.daemonSets().stream().map(d -> new Workload("DaemonSet", d, d.getSpec().getTemplate(),
+                        d.getStatus() == null ? 0 : orZero(d.getStatus().getDesiredNumberScheduled()),
+                        d.getStatus() == null ? 0 : orZero(d.getStatus().getNumberReady()))))
+                .flatMap(s -> s)
+                .filter(TillerDiscovery::isTiller)
+                .forEach(workload -> tillers.add(describe(workload, snapshot, rbac, teams, summaries)));
+        tillers.sort(Comparator.comparing(Tiller::namespace).thenComparing(Tiller::name));
+        return tillers;
+    }
+
+    private record Workload(String kind, HasMetadata object, PodTemplateSpec template, int desired, int ready) {
+
+        String namespace() {
+            return object.getMetadata().getNamespace();
+        }
+
+        Map<String, String> podLabels() {
+            return template.getMetadata() == null || template.getMetadata().getLabels() == null ? Map.of()
+                    : template.getMetadata().getLabels();
+        }
+    }
+
+    static boolean isTiller(Workload workload) {
+        Map<String, String> labels = Objects.requireNonNullElse(workload.object().getMetadata().getLabels(), Map.of());
+        if ("helm".equals(labels.get("app")) && "tiller".equals(labels.get("name"))) {
+            return true;
+        }
+        return containers(workload.template()).stream().anyMatch(c -> imageName(c.getImage()).contains("tiller"));
+    }
+
+    private static Tiller describe(Workload workload, ClusterSnapshot snapshot, RbacPolicy rbac, Teams teams,
+            Function<String, Optional<ReleaseSummary>> summaries) {
+        var pod = workload.template().getSpec();
+        Container container = tillerContainer(workload.template());
+        var flags = TillerFlags.parse(container.getCommand(), container.getArgs());
+        Map<String, EnvVar> env = Objects.requireNonNullElse(container.getEnv(), List.<EnvVar>of()).stream()
+                .collect(Collectors.toMap(EnvVar::getName, e -> e, (first, last) -> last));
+        String namespace = workload.namespace();
+        String serviceAccount = pod.getServiceAccountName() != null && !pod.getServiceAccountName().isEmpty()
+                ? pod.getServiceAccountName() : "default";
+        boolean explicitAccount = !"default".equals(serviceAccount);
+
+        Tiller.Storage storage = storage(flags, env, namespace, snapshot);
+        Tiller.Tls tls = tls(flags, env, pod.getVolumes(), container, namespace, snapshot.secrets());
+        Tiller.Exposure exposure = exposure(flags, workload, snapshot);
+        int historyMax = flags.value("history-max").or(() -> literal(env, "TILLER_HISTORY_MAX"))
+                .map(TillerDiscovery::parseIntOrZero).orElse(0);
+        Optional<Team> team = teams.owner(snapshot.clusterId(), namespace);
+        Identity identity = Identity.serviceAccount(namespace, serviceAccount);
+
+        return new Tiller(snapshot.clusterId(), namespace, workload.kind(), workload.object().getMetadata().getName(),
+                container.getImage(), HelmVersion.fromImage(container.getImage()), workload.desired(), workload.ready(),
+                serviceAccount, explicitAccount, pod.getAutomountServiceAccountToken() == null
+                        || pod.getAutomountServiceAccountToken(),
+                storage, tls, exposure, historyMax, rbac(identity, namespace, rbac, team),
+                team.map(Team::id), Objects.requireNonNullElse(workload.object().getMetadata().getAnnotations(), Map.of()),
+                records(storage, snapshot, summaries));
+    }
+
+    private static Tiller.Storage storage(TillerFlags flags, Map<String, EnvVar> env, String namespace,
+            ClusterSnapshot snapshot) {
+        String backend = flags.value("storage").map(String::toLowerCase).orElse("configmap");
+        String source = flags.value("storage").isPresent() ? flags.describe("storage") + " in the container's flags"
+                : "default (no --storage flag)";
+        String storageNamespace = literal(env, "TILLER_NAMESPACE").filter(ns -> !ns.isEmpty()).orElse(namespace);
+        int configMaps = (int) snapshot.releaseConfigMaps().stream().filter(cm -> isRecordIn(cm, storageNamespace)).count();
+        int secrets = (int) snapshot.secrets().stream().filter(s -> isRecordIn(s, storageNamespace)).count();
+        return new Tiller.Storage(backend, source, storageNamespace, configMaps, secrets);
+    }
+
+    private static boolean isRecordIn(HasMetadata object, String namespace) {
+        var labels = object.getMetadata().getLabels();
+        return namespace.equals(object.getMetadata().getNamespace()) && labels != null
+                && "TILLER".equals(labels.get("OWNER"));
+    }
+
+    private static Tiller.Tls tls(TillerFlags flags, Map<String, EnvVar> env, List<Volume> volumes, Container container,
+            String namespace, List<Secret> secrets) {
+        Optional<Boolean> tlsFlag = flags.bool("tls");
+        Optional<Boolean> verifyFlag = flags.bool("tls-verify");
+        boolean verify = verifyFlag.orElseGet(() -> nonEmpty(env.get("TILLER_TLS_VERIFY")));
+        boolean enabled = tlsFlag.orElseGet(() -> nonEmpty(env.get("TILLER_TLS_ENABLE"))) || verify;
+        String source = describeTls(tlsFlag, verifyFlag, env);
+
+        String certsDir = literal(env, "TILLER_TLS_CERTS").orElse("/etc/certs");
+        String secretName = Objects.requireNonNullElse(volumes, List.<Volume>of()).stream()
+                .filter(volume -> volume.getSecret() != null)
+                .filter(volume -> Objects.requireNonNullElse(container.getVolumeMounts(), List.<VolumeMount>of())
+                        .stream().anyMatch(mount -> mount.getName().equals(volume.getName())
+                                && certsDir.equals(mount.getMountPath())))
+                .map(volume -> volume.getSecret().getSecretName())
+                .findFirst().orElse("tiller-secret");
+        Optional<Secret> secret = secrets.stream().filter(s -> namespace.equals(s.getMetadata().getNamespace())
+                && secretName.equals(s.getMetadata().getName())).findFirst();
+        Optional<Tiller.Certificate> certificate = secret.map(Secret::getData).map(data -> data.get("tls.crt"))
+                .flatMap(TillerDiscovery::certificate);
+        boolean caPresent = secret.map(Secret::getData).map(data -> data.containsKey("ca.crt")).orElse(false);
+        return new Tiller.Tls(enabled, verify, source, certificate, caPresent, secretName);
+    }
+
+    private static String describeTls(Optional<Boolean> tlsFlag, Optional<Boolean> verifyFlag, Map<String, EnvVar> env) {
+        List<String> parts = new ArrayList<>();
+        tlsFlag.ifPresentOrElse(value -> parts.add("--tls=" + value), () -> parts.add(envState(env, "TILLER_TLS_ENABLE")));
+        verifyFlag.ifPresentOrElse(value -> parts.add("--tls-verify=" + value),
+                () -> parts.add(envState(env, "TILLER_TLS_VERIFY")));
+        return String.join(", ", parts);
+    }
+
+    private static String envState(Map<String, EnvVar> env, String name) {
+        EnvVar var = env.get(name);
+        if (var == null) {
+            return name + " not set";
+        }
+        if (var.getValueFrom() != null) {
+            return name + " from a reference";
+        }
+        return var.getValue() == null || var.getValue().isEmpty() ? name + " set but empty (false)"
+                : name + "=" + var.getValue();
+    }
+
+    private static Optional<Tiller.Certificate> certificate(String base64Pem) {
+        try {
+            byte[] pem = Base64.getDecoder().decode(base64Pem);
+            var certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem));
+            List<String> sans = new ArrayList<>();
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names != null) {
+                names.forEach(name -> sans.add(String.valueOf(name.get(1))));
+            }
+            return Optional.of(new Tiller.Certificate(certificate.getSubjectX500Principal().getName(),
+                    certificate.getIssuerX500Principal().getName(), List.copyOf(sans),
+                    certificate.getNotAfter().toInstant()));
+        } catch (IllegalArgumentException | CertificateParsingException e) {
+            return Optional.empty();
+        } catch (CertificateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Tiller.Exposure exposure(TillerFlags flags, Workload workload, ClusterSnapshot snapshot) {
+        String listen = flags.value("listen").orElse(":44134");
+        String host = listen.contains(":") ? listen.substring(0, listen.lastIndexOf(':')) : listen;
+        boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+        Map<String, String> podLabels = workload.podLabels();
+        String namespace = workload.namespace();
+        List<Tiller.ExposingService> services = snapshot.services().stream()
+                .filter(service -> namespace.equals(service.getMetadata().getNamespace()))
+                .filter(service -> selects(service, podLabels))
+                .map(TillerDiscovery::exposingService)
+                .toList();
+        boolean hostNetwork = Boolean.TRUE.equals(workload.template().getSpec().getHostNetwork());
+        List<String> policies = snapshot.networkPolicies().stream()
+                .filter(policy -> namespace.equals(policy.getMetadata().getNamespace()))
+                .filter(policy -> restrictsIngress(policy, podLabels))
+                .map(policy -> policy.getMetadata().getName())
+                .toList();
+        return new Tiller.Exposure(listen, loopback, services, hostNetwork, policies);
+    }
+
+    private static boolean selects(Service service, Map<String, String> podLabels) {
+        Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+        return selector != null && !selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet());
+    }
+
+    private static Tiller.ExposingService exposingService(Service service) {
+        List<String> ports = Objects.requireNonNullElse(service.getSpec().getPorts(), List.<ServicePort>of()).stream()
+                .map(port -> port.getPort() + (port.getNodePort() != null ? " (node port " + port.getNodePort() + ")" : ""))
+                .toList();
+        String type = service.getSpec().getType() == null ? "ClusterIP" : service.getSpec().getType();
+        return new Tiller.ExposingService(service.getMetadata().getName(), type, ports);
+    }
+
+    /** A policy restricts ingress when it selects the pods, covers Ingress, and is not an allow-all rule. */
+    static boolean restrictsIngress(NetworkPolicy policy, Map<String, String> podLabels) {
+        var spec = policy.getSpec();
+        if (spec == null || !labelSelectorMatches(spec.getPodSelector(), podLabels)) {
+            return false;
+        }
+        List<String> types = spec.getPolicyTypes();
+        boolean coversIngress = types == null || types.isEmpty() || types.contains("Ingress");
+        boolean allowsAll = spec.getIngress() != null && spec.getIngress().stream()
+                .anyMatch(rule -> (rule.getFrom() == null || rule.getFrom().isEmpty())
+                        && (rule.getPorts() == null || rule.getPorts().isEmpty()));
+        return coversIngress && !allowsAll;
+    }
+
+    static boolean labelSelectorMatches(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) {
+            return true;
+        }
+        if (selector.getMatchLabels() != null && !labels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
+            return false;
+        }
+        for (LabelSelectorRequirement requirement : Objects.requireNonNullElse(selector.getMatchExpressions(),
+                List.<LabelSelectorRequirement>of())) {
+            String value = labels.get(requirement.getKey());
+            List<String> values = Objects.requireNonNullElse(requirement.getValues(), List.of());
+            boolean ok = switch (requirement.getOperator()) {
+                case "In" -> value != null && values.contains(value);
+                case "NotIn" -> value == null || !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> false;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Tiller.Rbac rbac(Identity identity, String namespace, RbacPolicy rbac, Optional<Team> team) {
+        Scope scope = rbac.scope(identity, AccessRequest.of("create", "apps", "deployments", namespace));
+        List<Grant> clusterAdmin = rbac.grantsOf(identity).stream()
+                .filter(grant -> grant.clusterWide() && isFullWildcard(grant))
+                .toList();
+        List<Tiller.Escalation> escalations = new ArrayList<>();
+        for (var check : List.of(
+                AccessRequest.of("escalate", RBAC_GROUP, "clusterroles", null),
+                AccessRequest.of("bind", RBAC_GROUP, "clusterroles", null),
+                AccessRequest.of("create", RBAC_GROUP, "clusterrolebindings", null),
+                AccessRequest.of("impersonate", "", "users", null),
+                AccessRequest.of("impersonate", "", "groups", null),
+                AccessRequest.of("impersonate", "", "serviceaccounts", null),
+                AccessRequest.of("list", "", "secrets", null),
+                AccessRequest.of("create", "", "pods", "kube-system"))) {
+            rbac.grantsAllowing(identity, check).stream().findFirst()
+                    .ifPresent(grant -> escalations.add(new Tiller.Escalation(check.toString(), grant)));
+        }
+        // Role bindings anywhere let it bind any ClusterRole it holds elsewhere: an escalation path too.
+        Scope bindings = rbac.scope(identity, AccessRequest.of("create", RBAC_GROUP, "rolebindings", namespace));
+        if (!bindings.clusterWide() && !bindings.isEmpty()) {
+            String where = bindings.namespaces().first();
+            rbac.grantsAllowing(identity, AccessRequest.of("create", RBAC_GROUP, "rolebindings", where)).stream()
+                    .findFirst().ifPresent(grant -> escalations.add(new Tiller.Escalation(
+                            "create rolebindings in " + String.join(", ", bindings.namespaces()), grant)));
+        }
+
+        List<Grant> driverGrants = intersect(
+                rbac.whoCan(AccessRequest.of("create", "", "pods/portforward", namespace)),
+                rbac.whoCan(AccessRequest.of("list", "", "pods", namespace)));
+        Set<Subject> drivers = subjects(driverGrants);
+        Set<Subject> thieves = new LinkedHashSet<>();
+        for (var request : List.of(AccessRequest.of("create", "", "pods", namespace),
+                AccessRequest.of("get", "", "secrets", namespace), AccessRequest.of("list", "", "secrets", namespace))) {
+            thieves.addAll(subjects(controlPlaneExcluded(rbac.whoCan(request))));
+        }
+        Set<Subject> expected = new LinkedHashSet<>();
+        expected.add(new Subject(null, "ServiceAccount", identity.user().substring(identity.user().lastIndexOf(':') + 1),
+                namespace));
+        Set<String> teamGroups = team.map(Team::groups).orElse(Set.of());
+        return new Tiller.Rbac(identity, scope, clusterAdmin, escalations, drivers, thieves,
+                unexpected(drivers, expected, teamGroups, rbac), unexpected(thieves, expected, teamGroups, rbac));
+    }
+
+    private static List<Grant> intersect(List<Grant> first, List<Grant> second) {
+        Set<Subject> inSecond = subjects(second);
+        return controlPlaneExcluded(first).stream().filter(grant -> inSecond.contains(RbacPolicy.normalized(grant)))
+                .toList();
+    }
+
+    /** Bootstrap roles ("system:...") serve the control plane's own components. */
+    private static List<Grant> controlPlaneExcluded(List<Grant> grants) {
+        return grants.stream().filter(grant -> !grant.roleName().startsWith("system:")).toList();
+    }
+
+    private static Set<Subject> subjects(List<Grant> grants) {
+        return grants.stream().map(RbacPolicy::normalized).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /** Subjects that are neither the Tiller itself, its team, nor cluster administrators. */
+    private static Set<Subject> unexpected(Set<Subject> subjects, Set<Subject> expected, Set<String> teamGroups,
+            RbacPolicy rbac) {
+        return subjects.stream()
+                .filter(subject -> !expected.contains(subject))
+                .filter(subject -> !("Group".equals(subject.getKind()) && teamGroups.contains(subject.getName())))
+                .filter(subject -> !("Group".equals(subject.getKind()) && "system:masters".equals(subject.getName())))
+                .filter(subject -> !isAdministrator(subject, rbac))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    private static boolean isAdministrator(Subject subject, RbacPolicy rbac) {
+        Identity identity = switch (subject.getKind()) {
+            case "ServiceAccount" -> Identity.serviceAccount(subject.getNamespace(), subject.getName());
+            case "Group" -> new Identity("", Set.of(subject.getName()));
+            default -> new Identity(subject.getName(), Set.of());
+        };
+        return rbac.grantsOf(identity).stream().anyMatch(grant -> grant.clusterWide() && isFullWildcard(grant));
+    }
+
+    private static boolean isFullWildcard(Grant grant) {
+        var rule = grant.rule();
+        return rule.getVerbs() != null && rule.getVerbs().contains("*")
+                && rule.getResources() != null && rule.getResources().contains("*")
+                && rule.getApiGroups() != null && rule.getApiGroups().contains("*");
+    }
+
+    private static List<ReleaseRecord> records(Tiller.Storage storage, ClusterSnapshot snapshot,
+            Function<String, Optional<ReleaseSummary>> summaries) {
+        Stream<HasMetadata> objects = Stream.concat(snapshot.releaseConfigMaps().stream(), snapshot.secrets().stream());
+        return objects.filter(object -> isRecordIn(object, storage.namespace()))
+                .map(object -> record(object, summaries))
+                .sorted(Comparator.comparing(ReleaseRecord::release).thenComparing(ReleaseRecord::revision,
+                        Comparator.reverseOrder()).thenComparing(ReleaseRecord::kind))
+                .toList();
+    }
+
+    private static ReleaseRecord record(HasMetadata object, Function<String, Optional<ReleaseSummary>> summaries) {
+        var meta = object.getMetadata();
+        Map<String, String> labels = meta.getLabels();
+        String release = labels.getOrDefault("NAME", meta.getName());
+        int revision = parseIntOrZero(labels.get("VERSION"));
+        Optional<Instant> modified = Optional.ofNullable(labels.getOrDefault("MODIFIED_AT", labels.get("CREATED_AT")))
+                .filter(value -> value.matches("\\d{1,12}")).map(value -> Instant.ofEpochSecond(Long.parseLong(value)));
+        return new ReleaseRecord(object.getKind(), meta.getName(), meta.getUid(), meta.getResourceVersion(), release,
+                revision, labels.getOrDefault("STATUS", "UNKNOWN"), modified,
+                summaries.apply(meta.getUid() + "@" + meta.getResourceVersion()));
+    }
+
+    private static Container tillerContainer(PodTemplateSpec template) {
+        List<Container> containers = containers(template);
+        return containers.stream().filter(c -> imageName(c.getImage()).contains("tiller")).findFirst()
+                .or(() -> containers.stream().filter(c -> "tiller".equals(c.getName())).findFirst())
+                .orElse(containers.get(0));
+    }
+
+    private static List<Container> containers(PodTemplateSpec template) {
+        return template == null || template.getSpec() == null || template.getSpec().getContainers() == null ? List.of()
+                : template.getSpec().getContainers();
+    }
+
+    /** The repository's last path segment, without registry, tag or digest: "tiller". */
+    private static String imageName(String image) {
+        if (image == null) {
+            return "";
+        }
+        String name = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+        name = name.substring(name.lastIndexOf('/') + 1);
+        return (name.contains(":") ? name.substring(0, name.indexOf(':')) : name).toLowerCase();
+    }
+
+    private static Optional<String> literal(Map<String, EnvVar> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(EnvVar::getValue);
+    }
+
+    /** Tiller's rule: an environment variable switches a flag on only when it is set and non-empty. */
+    private static boolean nonEmpty(EnvVar var) {
+        return var != null && (var.getValueFrom() != null || var.getValue() != null && !var.getValue().isEmpty());
+    }
+
+    private static int parseIntOrZero(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+}

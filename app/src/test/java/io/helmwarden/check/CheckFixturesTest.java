@@ -1,0 +1,72 @@
+package io.helmwarden.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.helmwarden.inventory.Tiller;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every check against its fixture folder ({@code src/test/resources/checks/<id>/}): each
+ * {@code success.*.yaml} must raise no open (non-exempt) finding of that check, each {@code failure.*.yaml} at least one.
+ */
+class CheckFixturesTest {
+
+    static final Path FIXTURES = Path.of("src/test/resources/checks");
+    static final CheckCatalog CATALOG = new CheckCatalog(CheckCatalog.load(Path.of("../config/checks").toString()));
+
+    static Stream<Arguments> fixtures() throws IOException {
+        try (var folders = Files.list(FIXTURES)) {
+            return folders.sorted().flatMap(folder -> {
+                try (var files = Files.list(folder)) {
+                    return files.sorted().filter(f -> f.getFileName().toString().endsWith(".yaml"))
+                            .map(file -> Arguments.of(folder.getFileName().toString(), file.getFileName().toString(), file))
+                            .toList().stream();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("fixtures")
+    void fixtureIsJudgedAsItsNameSays(String checkId, String fileName, Path file) throws IOException {
+        assertThat(CATALOG.find(checkId)).as("a check definition for fixture folder " + checkId).isPresent();
+        List<Tiller> tillers = CheckFixtures.tillers(CheckFixtures.load(file));
+        assertThat(tillers).as("the fixture holds a Tiller").isNotEmpty();
+        var engine = new CheckEngine(CATALOG, new CheckPolicy(Map.of(), List.of(), java.time.Duration.ofDays(30), ""),
+                CheckFixtures.TEAMS);
+        List<Finding> findings = tillers.stream().flatMap(t -> engine.evaluate(t, CheckFixtures.NOW).stream())
+                .filter(finding -> finding.checkId().equals(checkId)).toList();
+        if (fileName.startsWith("success.")) {
+            // Exempt findings are accepted ones: a success fixture may pass by an exemption annotation.
+            assertThat(findings.stream().filter(finding -> !finding.exempt())).as("open findings of " + checkId).isEmpty();
+        } else {
+            assertThat(fileName).startsWith("failure.");
+            assertThat(findings).as("findings of " + checkId).isNotEmpty();
+            assertThat(findings).allSatisfy(finding -> assertThat(finding.evidence()).doesNotContain("{"));
+        }
+    }
+
+    @Test
+    void everyCheckHasASuccessAndAFailureFixture() throws IOException {
+        for (CheckDefinition check : CATALOG.all()) {
+            Path folder = FIXTURES.resolve(check.id());
+            assertThat(folder).as("fixture folder for " + check.id()).isDirectory();
+            try (var files = Files.list(folder)) {
+                List<String> names = files.map(f -> f.getFileName().toString()).toList();
+                assertThat(names).as(check.id()).anyMatch(n -> n.startsWith("success."))
+                        .anyMatch(n -> n.startsWith("failure."));
+            }
+        }
+    }
+}

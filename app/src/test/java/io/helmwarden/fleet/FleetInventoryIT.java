@@ -1,0 +1,125 @@
+package io.helmwarden.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helmwarden.check.Finding;
+import io.helmwarden.cluster.AdditionalClusters;
+import io.helmwarden.cluster.Cluster;
+import io.helmwarden.demo.DemoFleet;
+import io.helmwarden.support.kube.KubeApiServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.web.servlet.MockMvc;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole app watching a real API server that holds the demo fleet: Tillers found, judged, and kept
+ * current by watches (a deleted binding changes the findings without a restart), exported as JSON.
+ */
+@SpringBootTest(properties = {
+        "spring.datasource.url=jdbc:h2:mem:fleet-inventory;DB_CLOSE_DELAY=-1",
+        "spring.security.oauth2.client.registration.test.client-id=helm-warden",
+        "spring.security.oauth2.client.registration.test.authorization-grant-type=authorization_code",
+        "spring.security.oauth2.client.registration.test.redirect-uri={baseUrl}/login/oauth2/code/test",
+        "spring.security.oauth2.client.provider.test.authorization-uri=https://idp.invalid/authorize",
+        "spring.security.oauth2.client.provider.test.token-uri=https://idp.invalid/token",
+        "helmwarden.teams[0].id=payments",
+        "helmwarden.teams[0].display-name=Payments",
+        "helmwarden.teams[0].member-groups=team-payments",
+        "helmwarden.teams[0].namespaces.real=payments-tiller,payments-prod,payments-staging",
+        "helmwarden.inventory-refresh=200ms"})
+@AutoConfigureMockMvc
+class FleetInventoryIT {
+
+    static KubernetesClient admin;
+
+    @Autowired
+    FleetState fleet;
+
+    @Autowired
+    MockMvc mvc;
+
+    @BeforeAll
+    static void seed() {
+        admin = KubeApiServer.shared().adminClient();
+        DemoFleet.createIn(admin, DemoFleet.clusters(Instant.now()).get(0).objects());
+    }
+
+    @TestConfiguration
+    static class RealCluster {
+        @Bean
+        AdditionalClusters realApiServer() {
+            KubeApiServer server = KubeApiServer.shared();
+            return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
+                    server.adminClient()));
+        }
+    }
+
+    @Test
+    void findsJudgesAndFollowsTheFleet() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.cluster("real")
+                .map(inventory -> inventory.synced() && inventory.tillers().size() >= 3).orElse(false));
+
+        var kubeSystem = tiller("real/kube-system/tiller-deploy");
+        assertThat(checks(kubeSystem)).contains("tiller-cluster-admin", "grpc-no-tls", "releases-in-configmaps",
+                "tiller-in-kube-system", "unowned-tiller", "unlimited-history", "helm2-end-of-life");
+        assertThat(kubeSystem.tiller().rbac().scope().clusterWide()).isTrue();
+        assertThat(kubeSystem.tiller().storage().configMapRecords()).isEqualTo(9);
+
+        var payments = tiller("real/payments-tiller/tiller-deploy");
+        assertThat(payments.tiller().team()).contains("payments");
+        assertThat(payments.tiller().rbac().scope().namespaces()).containsExactly("payments-prod", "payments-staging");
+        assertThat(checks(payments)).doesNotContain("grpc-no-tls", "tls-no-client-verification", "tiller-cluster-admin",
+                "releases-in-configmaps", "listens-on-all-interfaces", "exposed-by-service", "no-network-policy",
+                "unexpected-drivers", "unowned-tiller", "unlimited-history");
+        assertThat(payments.score()).isGreaterThan(kubeSystem.score());
+
+        var search = tiller("real/search-tiller/tiller-deploy");
+        assertThat(checks(search)).contains("tls-no-client-verification", "certificate-expiring",
+                "tiller-default-service-account").doesNotContain("grpc-no-tls");
+
+        // Release payloads are decoded in the background: the newest revision's target namespace is known.
+        await().atMost(Duration.ofSeconds(20)).until(() -> tiller("real/kube-system/tiller-deploy").tiller().records()
+                .stream().filter(record -> record.release().equals("ingress")).findFirst()
+                .flatMap(record -> record.summary()).map(summary -> summary.targetNamespace().equals("ingress-nginx"))
+                .orElse(false));
+
+        // A change arrives by watch: without its cluster-admin binding the Tiller's scope collapses.
+        admin.rbac().clusterRoleBindings().withName("tiller").delete();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !checks(tiller("real/kube-system/tiller-deploy")).contains("tiller-cluster-admin"));
+        assertThat(tiller("real/kube-system/tiller-deploy").tiller().rbac().scope().isEmpty()).isTrue();
+
+        mvc.perform(get("/api/inventory").with(oidcLogin()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.clusters[0].clusterId").value("real"))
+                .andExpect(jsonPath("$.clusters[0].tillers[?(@.tiller.namespace == 'payments-tiller')].tiller.team")
+                        .value("payments"));
+        mvc.perform(get("/api/inventory")).andExpect(status().isUnauthorized());
+
+        DemoFleet.createIn(admin, DemoFleet.clusters(Instant.now()).get(0).objects());
+    }
+
+    private ClusterInventory.TillerState tiller(String id) {
+        return fleet.tiller(id).orElseThrow(() -> new AssertionError("no Tiller " + id));
+    }
+
+    private static Set<String> checks(ClusterInventory.TillerState state) {
+        return state.findings().stream().map(Finding::checkId).collect(Collectors.toSet());
+    }
+}
