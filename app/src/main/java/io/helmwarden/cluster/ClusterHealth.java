@@ -72,12 +72,15 @@ public class ClusterHealth {
 
     /** A reason people can act on, without stack traces or credentials. */
     static String describe(Throwable failure) {
-        if (failure instanceof KubernetesClientException k && k.getCode() > 0) {
-            return switch (k.getCode()) {
-                case 401 -> "HTTP 401 Unauthorized: the API server rejected Helm Warden's credentials";
-                case 403 -> "HTTP 403 Forbidden: Helm Warden's identity may not read the server version";
-                default -> "HTTP " + k.getCode() + " from the API server";
-            };
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof KubernetesClientException k && k.getCode() > 0) {
+                String said = k.getStatus() != null && k.getStatus().getMessage() != null ? ": " + k.getStatus().getMessage() : "";
+                return switch (k.getCode()) {
+                    case 401 -> "HTTP 401 Unauthorized: the API server rejected Helm Warden's credentials";
+                    case 403 -> "HTTP 403 Forbidden" + (said.isEmpty() ? ": Helm Warden's identity lacks the right" : said);
+                    default -> "HTTP " + k.getCode() + said;
+                };
+            }
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException) {

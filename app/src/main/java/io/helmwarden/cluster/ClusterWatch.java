@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.time.Clock;
 import java.util.HashMap;
@@ -76,7 +74,8 @@ public final class ClusterWatch implements AutoCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <T extends HasMetadata> void watch(String kind, Supplier<SharedIndexInformer<T>> create, ItemStore<T> store) {
         SharedIndexInformer<T> informer = create.get();
-        informer.itemStore(store != null ? store : new BasicItemStore<>(Cache::metaNamespaceKeyFunc));
+        // Managed fields are often the bulk of an object and nothing here reads them.
+        informer.itemStore(store != null ? store : new TrimmingItemStore<T>(object -> { }));
         informer.exceptionHandler((started, failure) -> {
             String reason = ClusterHealth.describe(failure);
             if (!reason.equals(errors.put(kind, reason))) {

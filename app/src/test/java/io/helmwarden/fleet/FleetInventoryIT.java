@@ -6,6 +6,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.check.Finding;
 import io.helmwarden.cluster.AdditionalClusters;
@@ -15,6 +18,7 @@ import io.helmwarden.support.kube.KubeApiServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,11 +66,28 @@ class FleetInventoryIT {
 
     @TestConfiguration
     static class RealCluster {
+        /**
+         * The same API server twice: as an administrator, and as an identity that may read everything but
+         * Secrets (a common least-privilege mistake), which must degrade to a reported error, not a failure.
+         */
         @Bean
         AdditionalClusters realApiServer() {
             KubeApiServer server = KubeApiServer.shared();
-            return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
-                    server.adminClient()));
+            KubernetesClient admin = server.adminClient();
+            admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("no-secrets")
+                    .endMetadata().addNewRule().withApiGroups("", "apps", "networking.k8s.io", "rbac.authorization.k8s.io")
+                    .withResources("namespaces", "deployments", "statefulsets", "daemonsets", "services", "configmaps",
+                            "networkpolicies", "roles", "clusterroles", "rolebindings", "clusterrolebindings")
+                    .withVerbs("get", "list", "watch").endRule().build()).createOr(existing -> existing.update());
+            admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+                    .withName("no-secrets").endMetadata()
+                    .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "no-secrets")
+                    .addNewSubject().withKind("User").withName("limited-warden").endSubject().build())
+                    .createOr(existing -> existing.update());
+            return () -> List.of(
+                    new Cluster("real", "Real API server", "test kube-apiserver", server.url(), admin),
+                    new Cluster("limited", "Without Secrets", "test kube-apiserver", server.url(),
+                            server.clientAs("limited-warden")));
         }
     }
 
@@ -113,6 +134,32 @@ class FleetInventoryIT {
         mvc.perform(get("/api/inventory")).andExpect(status().isUnauthorized());
 
         DemoFleet.createIn(admin, DemoFleet.clusters(Instant.now()).get(0).objects());
+    }
+
+    @Test
+    void aKindThatCannotBeListedIsReportedAndTheRestKeepsWorking() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.cluster("limited")
+                .map(inventory -> inventory.errors().containsKey("Secret") && inventory.tillers().size() >= 3)
+                .orElse(false));
+        var limited = fleet.cluster("limited").orElseThrow();
+        assertThat(limited.errors().get("Secret")).startsWith("HTTP 403 Forbidden");
+        assertThat(fleet.tiller("limited/kube-system/tiller-deploy")).isPresent();
+    }
+
+    @Test
+    void aCorruptReleasePayloadIsShownAsUnreadableWithItsReason() {
+        admin.configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("broken.v1").withLabels(Map.of("OWNER", "TILLER", "NAME", "broken",
+                        "STATUS", "DEPLOYED", "VERSION", "1")).endMetadata()
+                .withData(Map.of("release", "H4sIAAAAAAAA/this is not a release")).build()).createOr(existing -> existing.update());
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("real/kube-system/tiller-deploy")
+                .flatMap(state -> state.tiller().records().stream().filter(r -> r.release().equals("broken")).findFirst())
+                .flatMap(record -> record.summary()).isPresent());
+        var summary = fleet.tiller("real/kube-system/tiller-deploy").orElseThrow().tiller().records().stream()
+                .filter(r -> r.release().equals("broken")).findFirst().orElseThrow().summary().orElseThrow();
+        assertThat(summary.readable()).isFalse();
+        assertThat(summary.unreadable()).hasValueSatisfying(reason -> assertThat(reason).startsWith("the payload is"));
+        admin.configMaps().inNamespace("kube-system").withName("broken.v1").delete();
     }
 
     private ClusterInventory.TillerState tiller(String id) {
