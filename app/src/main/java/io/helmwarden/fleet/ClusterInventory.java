@@ -1,11 +1,13 @@
 package io.helmwarden.fleet;
 
 import io.helmwarden.check.Finding;
+import io.helmwarden.check.Posture;
 import io.helmwarden.inventory.Tiller;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 
 /**
  * One cluster as Helm Warden judges it now: its Tillers, their findings and scores, its Helm 3 releases.
@@ -14,6 +16,16 @@ import java.util.OptionalInt;
  */
 public record ClusterInventory(String clusterId, String displayName, boolean synced, Instant computedAt,
         Map<String, String> errors, List<TillerState> tillers, List<Helm3Release> helm3Releases, OptionalInt score) {
+
+    /**
+     * The part of this cluster a viewer may see: the Tillers they may see, a score over those alone, and
+     * no Helm 3 releases (those belong to no team).
+     */
+    public ClusterInventory restrictedTo(Predicate<TillerState> visible) {
+        List<TillerState> kept = tillers.stream().filter(visible).toList();
+        return new ClusterInventory(clusterId, displayName, synced, computedAt, errors, kept, List.of(),
+                Posture.mean(kept.stream().map(TillerState::score).toList()));
+    }
 
     /** A Tiller with its findings and posture score. */
     public record TillerState(Tiller tiller, List<Finding> findings, int score) {

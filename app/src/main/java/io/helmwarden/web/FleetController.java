@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import io.helmwarden.tenancy.Teams;
+import io.helmwarden.tenancy.Viewer;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,35 +30,42 @@ class FleetController {
     private final ClusterRegistry registry;
     private final ClusterHealth health;
     private final FleetState fleet;
+    private final Teams teams;
 
-    FleetController(ClusterRegistry registry, ClusterHealth health, FleetState fleet) {
+    FleetController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams) {
         this.registry = registry;
         this.health = health;
         this.fleet = fleet;
+        this.teams = teams;
     }
 
     @GetMapping("/")
-    String fleet(Model model) {
-        addFleet(model);
+    String fleet(Authentication authentication, Model model) {
+        addFleet(Viewer.of(authentication), model);
         return "fleet/index";
     }
 
     /** The same URL answers htmx's polling with the fleet fragment only. */
     @HxRequest
     @GetMapping("/")
-    String fleetFragment(Model model) {
-        addFleet(model);
+    String fleetFragment(Authentication authentication, Model model) {
+        addFleet(Viewer.of(authentication), model);
         return "fleet/index :: fleet";
     }
 
-    private void addFleet(Model model) {
+    /** Only what the viewer may see: team people get their teams' clusters and Tillers, nothing else. */
+    private void addFleet(Viewer viewer, Model model) {
         List<ClusterRow> clusters = registry.all().stream()
-                .map(cluster -> new ClusterRow(cluster, health.status(cluster.id()), fleet.cluster(cluster.id())))
+                .filter(cluster -> viewer.seesEverything() || viewer.teams().stream()
+                        .anyMatch(team -> teams.find(team).map(t -> t.namespaces().containsKey(cluster.id())).orElse(false)))
+                .map(cluster -> new ClusterRow(cluster, health.status(cluster.id()), fleet.cluster(cluster.id())
+                        .map(inventory -> viewer.seesEverything() ? inventory
+                                : inventory.restrictedTo(state -> viewer.maySee(state.tiller().team())))))
                 .toList();
         model.addAttribute("clusters", clusters);
         model.addAttribute("reachableCount", clusters.stream()
                 .filter(row -> row.status().reachability() == ClusterStatus.Reachability.REACHABLE).count());
-        List<TillerRow> tillers = fleet.clusters().stream()
+        List<TillerRow> tillers = clusters.stream().flatMap(row -> row.inventory().stream())
                 .flatMap(inventory -> inventory.tillers().stream().map(state -> new TillerRow(inventory, state)))
                 .toList();
         model.addAttribute("tillers", tillers);

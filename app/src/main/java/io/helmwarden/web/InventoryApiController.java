@@ -5,6 +5,8 @@ import io.helmwarden.fleet.FleetState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import io.helmwarden.tenancy.Viewer;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -23,9 +25,16 @@ class InventoryApiController {
         this.clock = clock;
     }
 
+    /** Cut to the viewer: team people get their teams' Tillers only. */
     @GetMapping("/api/inventory")
-    InventoryExport inventory() {
-        return new InventoryExport(clock.instant(), fleet.clusters());
+    InventoryExport inventory(Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
+        List<ClusterInventory> clusters = fleet.clusters().stream()
+                .map(cluster -> viewer.seesEverything() ? cluster
+                        : cluster.restrictedTo(state -> viewer.maySee(state.tiller().team())))
+                .filter(cluster -> viewer.seesEverything() || !cluster.tillers().isEmpty())
+                .toList();
+        return new InventoryExport(clock.instant(), clusters);
     }
 
     record InventoryExport(Instant generatedAt, List<ClusterInventory> clusters) {

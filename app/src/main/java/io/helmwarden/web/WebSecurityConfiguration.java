@@ -4,6 +4,7 @@ import io.github.wimdeblauwe.htmx.spring.boot.security.HxRefreshHeaderAuthentica
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.helmwarden.tenancy.RoleMapper;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.http.HttpStatus;
@@ -14,7 +15,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
 
 /**
- * Everything but static assets, health and the signed-out page needs an OIDC sign-in. Headers: a strict
+ * Everything but static assets, health and the signed-out page needs an OIDC sign-in and a role mapped from
+ * the person's groups ({@link RoleMapper}); what each role sees is cut further by {@code Viewer}. Headers: a strict
  * Content-Security-Policy (no inline script or style, nothing from other origins), no framing, no referrer
  * across origins. CSRF protection stays on for every state-changing request, htmx ones included.
  */
@@ -26,8 +28,8 @@ class WebSecurityConfiguration {
             + "frame-ancestors 'none'; base-uri 'none'";
 
     @Bean
-    SecurityFilterChain appSecurity(HttpSecurity http, ObjectProvider<ClientRegistrationRepository> registrations)
-            throws Exception {
+    SecurityFilterChain appSecurity(HttpSecurity http, ObjectProvider<ClientRegistrationRepository> registrations,
+            RoleMapper roles) throws Exception {
         if (registrations.getIfAvailable() == null) {
             throw new IllegalStateException("No OIDC provider is configured. Set "
                     + "spring.security.oauth2.client.registration.<id>.* and provider.<id>.issuer-uri (see "
@@ -36,8 +38,11 @@ class WebSecurityConfiguration {
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.svg").permitAll()
                         .requestMatchers("/signed-out", "/error", "/actuator/health/**").permitAll()
-                        .anyRequest().authenticated())
-                .oauth2Login(login -> login.defaultSuccessUrl("/", false))
+                        // Signed in, but no role mapped from the provider's groups: this page says so.
+                        .requestMatchers("/no-access").authenticated()
+                        .anyRequest().hasAnyRole(RoleMapper.allRoles()))
+                .oauth2Login(login -> login.defaultSuccessUrl("/", false)
+                        .userInfoEndpoint(userInfo -> userInfo.userAuthoritiesMapper(roles)))
                 .logout(logout -> logout.logoutSuccessUrl("/signed-out").deleteCookies("HELM_WARDEN_SESSION"))
                 // An htmx request after the session expired gets HX-Refresh, so the browser does a full-page
                 // sign-in instead of swapping a login page into a fragment.
@@ -46,7 +51,8 @@ class WebSecurityConfiguration {
                                 new RequestHeaderRequestMatcher("HX-Request"))
                         // The JSON API answers 401 instead of redirecting tools to a sign-in page.
                         .defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
-                                PathPatternRequestMatcher.pathPattern("/api/**")))
+                                PathPatternRequestMatcher.pathPattern("/api/**"))
+                        .accessDeniedPage("/no-access"))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(frame -> frame.deny())

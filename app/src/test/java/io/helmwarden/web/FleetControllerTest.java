@@ -16,6 +16,12 @@ import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.tenancy.AccessProperties;
+import io.helmwarden.tenancy.Role;
+import io.helmwarden.tenancy.RoleMapper;
+import io.helmwarden.tenancy.Teams;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +41,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 
 @WebMvcTest(FleetController.class)
-@Import({WebSecurityConfiguration.class, FleetControllerTest.Registrations.class})
+@Import({WebSecurityConfiguration.class, RoleMapper.class, FleetControllerTest.Registrations.class})
+@EnableConfigurationProperties({Teams.class, AccessProperties.class})
 class FleetControllerTest {
 
     @Autowired
@@ -64,7 +71,7 @@ class FleetControllerTest {
 
     @Test
     void thePageShowsEveryClusterWithItsReachabilityAndAStrictPolicy() throws Exception {
-        mvc.perform(get("/").with(oidcLogin()))
+        mvc.perform(get("/").with(admin()))
                 .andExpect(status().isOk())
                 .andExpect(header().string("Content-Security-Policy", containsString("script-src 'self'")))
                 .andExpect(header().string("X-Frame-Options", "DENY"))
@@ -78,7 +85,7 @@ class FleetControllerTest {
 
     @Test
     void htmxPollingGetsOnlyTheFleetFragment() throws Exception {
-        mvc.perform(get("/").with(oidcLogin()).header("HX-Request", "true"))
+        mvc.perform(get("/").with(admin()).header("HX-Request", "true"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(allOf(containsString("id=\"fleet\""), not(containsString("<html")))));
     }
@@ -88,6 +95,10 @@ class FleetControllerTest {
         mvc.perform(get("/").accept(MediaType.TEXT_HTML)).andExpect(status().is3xxRedirection());
         mvc.perform(get("/").header("HX-Request", "true"))
                 .andExpect(header().string("HX-Refresh", "true"));
+    }
+
+    static org.springframework.test.web.servlet.request.RequestPostProcessor admin() {
+        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority()));
     }
 
     @TestConfiguration

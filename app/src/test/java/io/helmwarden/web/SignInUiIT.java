@@ -83,6 +83,44 @@ class SignInUiIT {
         assertThat(browser.findElements(By.cssSelector("[data-testid=signed-in-user]"))).isEmpty();
     }
 
+    @Test
+    void aTeamLeadSeesTheirTeamsTillersOnly() {
+        browser.get("http://127.0.0.1:" + port + "/");
+        signIn("payments-lead", "warden-payments");
+
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=tiller-count]"), "1"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=signed-in-role]")).getText())
+                .isEqualTo("Team lead · payments");
+        assertThat(browser.findElements(By.cssSelector("[data-testid=tillers] tbody tr")))
+                .extracting(row -> row.getAttribute("data-tiller"))
+                .containsExactly("prod-eu/payments-tiller/tiller-deploy");
+        // Only the cluster where the team owns namespaces, and nothing of search's or the unowned Tillers.
+        assertThat(browser.findElements(By.cssSelector("[data-testid=clusters] tbody tr"))).hasSize(1);
+        assertThat(browser.getPageSource()).doesNotContain("search-tiller", "kube-system/tiller-deploy");
+        Browser.screenshot(browser, "fleet-team-lead");
+
+        browser.get("http://127.0.0.1:" + port + "/api/inventory");
+        assertThat(browser.getPageSource()).contains("payments-tiller").doesNotContain("search-tiller", "ci-tiller");
+    }
+
+    @Test
+    void anAuditorSeesTheWholeFleet() {
+        browser.get("http://127.0.0.1:" + port + "/");
+        signIn("auditor", "warden-auditor");
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=tiller-count]"), "5"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=signed-in-role]")).getText()).isEqualTo("Auditor");
+    }
+
+    @Test
+    void someoneWithoutARoleIsToldSoAndSeesNothing() {
+        browser.get("http://127.0.0.1:" + port + "/");
+        signIn("visitor", "warden-visitor");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=no-access]")));
+        assertThat(browser.getPageSource()).doesNotContain("tiller-deploy", "Production EU");
+        browser.get("http://127.0.0.1:" + port + "/api/inventory");
+        assertThat(browser.getPageSource()).doesNotContain("tiller-deploy");
+    }
+
     private void signIn(String username, String password) {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         browser.findElement(By.id("username")).sendKeys(username);

@@ -1,0 +1,136 @@
+package io.helmwarden.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
+
+import io.helmwarden.tenancy.Role;
+import io.helmwarden.tenancy.RoleMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Every route of the app, every HTTP method it answers, for every kind of person: allowed or denied as the
+ * policy below says. A route the policy does not list fails this test, so no route ships unconsidered.
+ */
+@SpringBootTest(properties = {
+        "spring.datasource.url=jdbc:h2:mem:route-access;DB_CLOSE_DELAY=-1",
+        "spring.security.oauth2.client.registration.test.client-id=helm-warden",
+        "spring.security.oauth2.client.registration.test.authorization-grant-type=authorization_code",
+        "spring.security.oauth2.client.registration.test.redirect-uri={baseUrl}/login/oauth2/code/test",
+        "spring.security.oauth2.client.provider.test.authorization-uri=https://idp.invalid/authorize",
+        "spring.security.oauth2.client.provider.test.token-uri=https://idp.invalid/token"})
+@AutoConfigureMockMvc
+class RouteAccessTest {
+
+    enum Person { ANONYMOUS, NO_ROLE, PLATFORM_ADMIN, AUDITOR, TEAM_LEAD, TEAM_MEMBER }
+
+    enum Outcome { ALLOWED, SIGN_IN, DENIED, PUBLIC }
+
+    static final Set<Person> ANY_ROLE = Set.of(Person.PLATFORM_ADMIN, Person.AUDITOR, Person.TEAM_LEAD,
+            Person.TEAM_MEMBER);
+
+    /** The policy: route → who may use it. Everyone else is sent to sign in, or denied once signed in. */
+    static final Map<String, Set<Person>> POLICY = new LinkedHashMap<>();
+
+    static {
+        POLICY.put("GET /", ANY_ROLE);
+        POLICY.put("GET /api/inventory", ANY_ROLE);
+        POLICY.put("GET /no-access", Set.of(Person.NO_ROLE, Person.PLATFORM_ADMIN, Person.AUDITOR, Person.TEAM_LEAD,
+                Person.TEAM_MEMBER));
+        POLICY.put("GET /signed-out", Set.of(Person.values()));
+    }
+
+    /** Routes that answer every method (and are public by design). */
+    static final Set<String> PUBLIC_ANY_METHOD = Set.of("/error");
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    @Test
+    void everyRouteIsInThePolicyAndEveryPersonGetsWhatItSays() throws Exception {
+        List<String> routes = new ArrayList<>();
+        mappings.getHandlerMethods().forEach((info, method) -> {
+            Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+            for (String path : info.getPatternValues()) {
+                if (PUBLIC_ANY_METHOD.contains(path)) {
+                    continue;
+                }
+                (methods.isEmpty() ? Set.of(RequestMethod.GET) : methods)
+                        .forEach(m -> routes.add(m.name() + " " + path));
+            }
+        });
+        assertThat(POLICY.keySet()).as("the policy lists exactly the app's routes").containsExactlyInAnyOrderElementsOf(
+                routes.stream().distinct().toList());
+
+        for (var entry : POLICY.entrySet()) {
+            String[] route = entry.getKey().split(" ", 2);
+            for (Person person : Person.values()) {
+                var request = request(HttpMethod.valueOf(route[0]), route[1])
+                        .accept(MediaType.TEXT_HTML, MediaType.APPLICATION_JSON).with(csrf());
+                if (person != Person.ANONYMOUS) {
+                    request.with(as(person));
+                }
+                int status = mvc.perform(request).andReturn().getResponse().getStatus();
+                String what = person + " " + entry.getKey();
+                if (entry.getValue().contains(person)) {
+                    assertThat(status).as(what).isBetween(200, 299);
+                } else if (person == Person.ANONYMOUS) {
+                    assertThat(status).as(what).isIn(302, 401);
+                } else {
+                    assertThat(status).as(what).isEqualTo(403);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStateChangingRequestWithoutTheCsrfTokenIsRefused() throws Exception {
+        int status = mvc.perform(request(HttpMethod.POST, "/logout").with(as(Person.PLATFORM_ADMIN)))
+                .andReturn().getResponse().getStatus();
+        assertThat(status).isEqualTo(403);
+        int withToken = mvc.perform(request(HttpMethod.POST, "/logout").with(as(Person.PLATFORM_ADMIN)).with(csrf()))
+                .andReturn().getResponse().getStatus();
+        assertThat(withToken).isEqualTo(302);
+    }
+
+    static RequestPostProcessor as(Person person) {
+        List<SimpleGrantedAuthority> authorities = new ArrayList<>();
+        switch (person) {
+            case PLATFORM_ADMIN -> authorities.add(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority()));
+            case AUDITOR -> authorities.add(new SimpleGrantedAuthority(Role.AUDITOR.authority()));
+            case TEAM_LEAD -> {
+                authorities.add(new SimpleGrantedAuthority(Role.TEAM_LEAD.authority()));
+                authorities.add(new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()));
+                authorities.add(new SimpleGrantedAuthority(RoleMapper.LEAD_PREFIX + "payments"));
+                authorities.add(new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + "payments"));
+            }
+            case TEAM_MEMBER -> {
+                authorities.add(new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()));
+                authorities.add(new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + "payments"));
+            }
+            default -> authorities.add(new SimpleGrantedAuthority("OIDC_USER"));
+        }
+        return oidcLogin().authorities(authorities.toArray(SimpleGrantedAuthority[]::new));
+    }
+}
