@@ -6,7 +6,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import io.helmwarden.tenancy.RoleMapper;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.web.authentication.logout.LogoutSuccessHandler;
+import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
@@ -24,13 +31,14 @@ import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher
 class WebSecurityConfiguration {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+            + "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'%s; "
             + "frame-ancestors 'none'; base-uri 'none'";
 
     @Bean
     SecurityFilterChain appSecurity(HttpSecurity http, ObjectProvider<ClientRegistrationRepository> registrations,
             RoleMapper roles) throws Exception {
-        if (registrations.getIfAvailable() == null) {
+        ClientRegistrationRepository clients = registrations.getIfAvailable();
+        if (clients == null) {
             throw new IllegalStateException("No OIDC provider is configured. Set "
                     + "spring.security.oauth2.client.registration.<id>.* and provider.<id>.issuer-uri (see "
                     + "config/application.yaml), or start the demo with the 'demo' profile.");
@@ -43,7 +51,8 @@ class WebSecurityConfiguration {
                         .anyRequest().hasAnyRole(RoleMapper.allRoles()))
                 .oauth2Login(login -> login.defaultSuccessUrl("/", false)
                         .userInfoEndpoint(userInfo -> userInfo.userAuthoritiesMapper(roles)))
-                .logout(logout -> logout.logoutSuccessUrl("/signed-out").deleteCookies("HELM_WARDEN_SESSION"))
+                .logout(logout -> logout.logoutSuccessHandler(signOutAtProvider(clients))
+                        .deleteCookies("HELM_WARDEN_SESSION"))
                 // An htmx request after the session expired gets HX-Refresh, so the browser does a full-page
                 // sign-in instead of swapping a login page into a fragment.
                 .exceptionHandling(errors -> errors
@@ -54,10 +63,41 @@ class WebSecurityConfiguration {
                                 PathPatternRequestMatcher.pathPattern("/api/**"))
                         .accessDeniedPage("/no-access"))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(clients)))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(
                                 ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN)));
         return http.build();
+    }
+
+    /**
+     * Signing out of Helm Warden signs out at the provider too (RP-initiated logout) when it offers an
+     * end-session endpoint, and comes back to the signed-out page; otherwise straight to that page.
+     */
+    private static LogoutSuccessHandler signOutAtProvider(ClientRegistrationRepository clients) {
+        var handler = new OidcClientInitiatedLogoutSuccessHandler(clients);
+        handler.setPostLogoutRedirectUri("{baseUrl}/signed-out");
+        handler.setDefaultTargetUrl("/signed-out");
+        return handler;
+    }
+
+    /**
+     * The sign-out form's redirect goes on to the provider's end-session endpoint, and browsers apply
+     * form-action to redirects: the providers' origins, and nothing else, are added to it.
+     */
+    static String contentSecurityPolicy(ClientRegistrationRepository clients) {
+        Set<String> origins = new TreeSet<>();
+        if (clients instanceof Iterable<?> registrations) {
+            for (Object registration : registrations) {
+                var provider = ((ClientRegistration) registration).getProviderDetails();
+                Stream.of(provider.getAuthorizationUri(), provider.getIssuerUri(),
+                                String.valueOf(provider.getConfigurationMetadata().getOrDefault("end_session_endpoint", "")))
+                        .filter(uri -> uri != null && uri.startsWith("http"))
+                        .map(uri -> UriComponentsBuilder.fromUriString(uri).replacePath(null).replaceQuery(null).build()
+                                .toUriString())
+                        .forEach(origins::add);
+            }
+        }
+        return CONTENT_SECURITY_POLICY.formatted(origins.stream().map(origin -> " " + origin).reduce("", String::concat));
     }
 }

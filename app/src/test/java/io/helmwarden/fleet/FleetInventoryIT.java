@@ -14,6 +14,8 @@ import io.helmwarden.check.Finding;
 import io.helmwarden.cluster.AdditionalClusters;
 import io.helmwarden.cluster.Cluster;
 import io.helmwarden.demo.DemoFleet;
+import io.helmwarden.tenancy.Role;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import io.helmwarden.support.kube.KubeApiServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,7 +128,8 @@ class FleetInventoryIT {
                 !checks(tiller("real/kube-system/tiller-deploy")).contains("tiller-cluster-admin"));
         assertThat(tiller("real/kube-system/tiller-deploy").tiller().rbac().scope().isEmpty()).isTrue();
 
-        mvc.perform(get("/api/inventory").with(oidcLogin()))
+        mvc.perform(get("/api/inventory").with(oidcLogin()
+                        .authorities(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority()))))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.clusters[0].clusterId").value("real"))
                 .andExpect(jsonPath("$.clusters[0].tillers[?(@.tiller.namespace == 'payments-tiller')].tiller.team")

@@ -67,6 +67,9 @@ class SignInUiIT {
         browser.findElement(By.cssSelector("[data-testid=sign-out]")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=signed-out]")));
         assertThat(browser.findElements(By.cssSelector("[data-testid=signed-in-user]"))).isEmpty();
+        // Signed out at the provider too (RP-initiated logout): coming back asks for the password again.
+        browser.get("http://127.0.0.1:" + port + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password")));
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEven
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
@@ -32,15 +33,16 @@ import org.springframework.core.env.MapPropertySource;
 public class DemoIdentityProviderLauncher implements GenericApplicationListener {
 
     private static final Logger log = LoggerFactory.getLogger(DemoIdentityProviderLauncher.class);
-    private static final String CLIENT_ID = "helm-warden";
     public static final String REGISTRATION_ID = "demo";
 
     private ConfigurableApplicationContext provider;
+    private DemoClient client;
 
     @Override
     public boolean supportsEventType(ResolvableType eventType) {
         Class<?> type = eventType.getRawClass();
         return type != null && (ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(type)
+                || WebServerInitializedEvent.class.isAssignableFrom(type)
                 || ContextClosedEvent.class.isAssignableFrom(type) || ApplicationFailedEvent.class.isAssignableFrom(type));
     }
 
@@ -53,6 +55,9 @@ public class DemoIdentityProviderLauncher implements GenericApplicationListener 
             if (demo.enabled()) {
                 start(demo, prepared.getEnvironment());
             }
+        } else if (event instanceof WebServerInitializedEvent started && client != null
+                && started.getApplicationContext() != provider) {
+            client.appListensOn(started.getWebServer().getPort());
         } else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() != provider
                 || event instanceof ApplicationFailedEvent) {
             stop();
@@ -63,8 +68,7 @@ public class DemoIdentityProviderLauncher implements GenericApplicationListener 
         if (demo.accounts().isEmpty()) {
             throw new IllegalStateException("demo mode: helmwarden.demo.accounts lists no account to sign in with");
         }
-        String clientSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
-        String client = "spring.security.oauth2.authorizationserver.client.helm-warden.";
+        client = new DemoClient(HexFormat.of().formatHex(new SecureRandom().generateSeed(24)));
         Map<String, Object> properties = new HashMap<>();
         // No application.yaml of the app's: the provider's configuration is all here.
         properties.put("spring.config.name", "helm-warden-demo-idp");
@@ -73,14 +77,6 @@ public class DemoIdentityProviderLauncher implements GenericApplicationListener 
         // Both servers are on 127.0.0.1, and cookies ignore ports: without its own name, the provider's
         // session cookie would overwrite the app's.
         properties.put("server.servlet.session.cookie.name", "HELM_WARDEN_DEMO_IDP_SESSION");
-        properties.put(client + "registration.client-id", CLIENT_ID);
-        properties.put(client + "registration.client-secret", "{noop}" + clientSecret);
-        properties.put(client + "registration.client-authentication-methods", "client_secret_basic");
-        properties.put(client + "registration.authorization-grant-types", "authorization_code,refresh_token");
-        // A loopback IP redirect may use any port (RFC 8252), so the app may run on a random one.
-        properties.put(client + "registration.redirect-uris", "http://127.0.0.1/login/oauth2/code/" + REGISTRATION_ID);
-        properties.put(client + "registration.scopes", "openid,profile,email");
-        properties.put(client + "require-authorization-consent", "false");
 
         provider = new SpringApplicationBuilder(DemoIdentityProvider.class)
                 .web(WebApplicationType.SERVLET)
@@ -88,15 +84,18 @@ public class DemoIdentityProviderLauncher implements GenericApplicationListener 
                 .logStartupInfo(false)
                 .registerShutdownHook(false)
                 .properties(properties)
-                .initializers(context -> context.getBeanFactory().registerSingleton("demoProperties", demo))
+                .initializers(context -> {
+                    context.getBeanFactory().registerSingleton("demoProperties", demo);
+                    context.getBeanFactory().registerSingleton("demoClient", client);
+                })
                 .run();
         int port = ((WebServerApplicationContext) provider).getWebServer().getPort();
         String issuer = "http://127.0.0.1:" + port;
 
         String registration = "spring.security.oauth2.client.registration." + REGISTRATION_ID + ".";
         Map<String, Object> app = new HashMap<>();
-        app.put(registration + "client-id", CLIENT_ID);
-        app.put(registration + "client-secret", clientSecret);
+        app.put(registration + "client-id", DemoClient.ID);
+        app.put(registration + "client-secret", client.secret());
         app.put(registration + "client-name", "Helm Warden demo sign-in");
         app.put(registration + "scope", "openid,profile,email");
         app.put("spring.security.oauth2.client.provider." + REGISTRATION_ID + ".issuer-uri", issuer);
@@ -110,6 +109,7 @@ public class DemoIdentityProviderLauncher implements GenericApplicationListener 
         if (provider != null) {
             provider.close();
             provider = null;
+            client = null;
         }
     }
 
