@@ -1,12 +1,15 @@
 package io.helmwarden.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 
+import io.helmwarden.fleet.FleetState;
 import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.RoleMapper;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +23,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -31,11 +35,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  */
 @SpringBootTest(properties = {
         "spring.datasource.url=jdbc:h2:mem:route-access;DB_CLOSE_DELAY=-1",
-        "spring.security.oauth2.client.registration.test.client-id=helm-warden",
-        "spring.security.oauth2.client.registration.test.authorization-grant-type=authorization_code",
-        "spring.security.oauth2.client.registration.test.redirect-uri={baseUrl}/login/oauth2/code/test",
-        "spring.security.oauth2.client.provider.test.authorization-uri=https://idp.invalid/authorize",
-        "spring.security.oauth2.client.provider.test.token-uri=https://idp.invalid/token"})
+        "helmwarden.demo.idp.port=0"})
+@ActiveProfiles("demo")
 @AutoConfigureMockMvc
 class RouteAccessTest {
 
@@ -46,16 +47,30 @@ class RouteAccessTest {
     static final Set<Person> ANY_ROLE = Set.of(Person.PLATFORM_ADMIN, Person.AUDITOR, Person.TEAM_LEAD,
             Person.TEAM_MEMBER);
 
-    /** The policy: route → who may use it. Everyone else is sent to sign in, or denied once signed in. */
-    static final Map<String, Set<Person>> POLICY = new LinkedHashMap<>();
+    /** A route's entry: a URL to try it with (the demo fleet's objects), and who may use it. */
+    record Entry(String url, Set<Person> allowed) {
+    }
+
+    /**
+     * The policy: route → who may use it. Everyone else is sent to sign in, or denied once signed in. The
+     * team personas belong to team payments, so the payments Tiller is theirs to see.
+     */
+    static final Map<String, Entry> POLICY = new LinkedHashMap<>();
 
     static {
-        POLICY.put("GET /", ANY_ROLE);
-        POLICY.put("GET /api/inventory", ANY_ROLE);
-        POLICY.put("GET /no-access", Set.of(Person.NO_ROLE, Person.PLATFORM_ADMIN, Person.AUDITOR, Person.TEAM_LEAD,
-                Person.TEAM_MEMBER));
-        POLICY.put("GET /signed-out", Set.of(Person.values()));
+        POLICY.put("GET /", new Entry("/", ANY_ROLE));
+        POLICY.put("GET /api/inventory", new Entry("/api/inventory", ANY_ROLE));
+        POLICY.put("GET /tillers/{cluster}/{namespace}/{name}",
+                new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy", ANY_ROLE));
+        POLICY.put("GET /tillers/{cluster}/{namespace}/{name}/releases/{release}",
+                new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/releases/payments-api", ANY_ROLE));
+        POLICY.put("GET /no-access", new Entry("/no-access", Set.of(Person.NO_ROLE, Person.PLATFORM_ADMIN,
+                Person.AUDITOR, Person.TEAM_LEAD, Person.TEAM_MEMBER)));
+        POLICY.put("GET /signed-out", new Entry("/signed-out", Set.of(Person.values())));
     }
+
+    @Autowired
+    FleetState fleet;
 
     /** Routes that answer every method (and are public by design). */
     static final Set<String> PUBLIC_ANY_METHOD = Set.of("/error");
@@ -83,17 +98,16 @@ class RouteAccessTest {
         assertThat(POLICY.keySet()).as("the policy lists exactly the app's routes").containsExactlyInAnyOrderElementsOf(
                 routes.stream().distinct().toList());
 
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("prod-eu/payments-tiller/tiller-deploy").isPresent());
         for (var entry : POLICY.entrySet()) {
-            String[] route = entry.getKey().split(" ", 2);
+            String method = entry.getKey().split(" ", 2)[0];
             for (Person person : Person.values()) {
-                var request = request(HttpMethod.valueOf(route[0]), route[1])
+                var request = request(HttpMethod.valueOf(method), entry.getValue().url())
                         .accept(MediaType.TEXT_HTML, MediaType.APPLICATION_JSON).with(csrf());
-                if (person != Person.ANONYMOUS) {
-                    request.with(as(person));
-                }
+                request.with(person == Person.ANONYMOUS ? onLoopback() : as(person));
                 int status = mvc.perform(request).andReturn().getResponse().getStatus();
                 String what = person + " " + entry.getKey();
-                if (entry.getValue().contains(person)) {
+                if (entry.getValue().allowed().contains(person)) {
                     assertThat(status).as(what).isBetween(200, 299);
                 } else if (person == Person.ANONYMOUS) {
                     assertThat(status).as(what).isIn(302, 401);
@@ -102,6 +116,25 @@ class RouteAccessTest {
                 }
             }
         }
+    }
+
+    @Test
+    void anotherTeamsObjectsAnswerNotFoundExactlyLikeMissingOnes() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("prod-eu/search-tiller/tiller-deploy").isPresent());
+        for (Person person : List.of(Person.TEAM_LEAD, Person.TEAM_MEMBER)) {
+            for (String url : List.of("/tillers/prod-eu/search-tiller/tiller-deploy",
+                    "/tillers/prod-eu/search-tiller/tiller-deploy/releases/search",
+                    "/tillers/prod-eu/kube-system/tiller-deploy",
+                    "/tillers/prod-eu/nowhere/tiller-deploy",
+                    "/tillers/prod-eu/payments-tiller/tiller-deploy/releases/no-such-release")) {
+                int status = mvc.perform(request(HttpMethod.GET, url).accept(MediaType.TEXT_HTML).with(as(person)))
+                        .andReturn().getResponse().getStatus();
+                assertThat(status).as(person + " " + url).isEqualTo(404);
+            }
+        }
+        int admin = mvc.perform(request(HttpMethod.GET, "/tillers/prod-eu/search-tiller/tiller-deploy")
+                .accept(MediaType.TEXT_HTML).with(as(Person.PLATFORM_ADMIN))).andReturn().getResponse().getStatus();
+        assertThat(admin).isEqualTo(200);
     }
 
     @Test
@@ -131,6 +164,15 @@ class RouteAccessTest {
             }
             default -> authorities.add(new SimpleGrantedAuthority("OIDC_USER"));
         }
-        return oidcLogin().authorities(authorities.toArray(SimpleGrantedAuthority[]::new));
+        var login = oidcLogin().authorities(authorities.toArray(SimpleGrantedAuthority[]::new));
+        return request -> login.postProcessRequest(onLoopback().postProcessRequest(request));
+    }
+
+    /** The demo serves 127.0.0.1 (it redirects "localhost" there), so requests address it so. */
+    static RequestPostProcessor onLoopback() {
+        return request -> {
+            request.setServerName("127.0.0.1");
+            return request;
+        };
     }
 }

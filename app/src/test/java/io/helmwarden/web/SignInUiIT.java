@@ -64,6 +64,21 @@ class SignInUiIT {
                 .contains("payments", "2 namespaces", "verify", "Secret", "no Service · 127.0.0.1");
         Browser.screenshot(browser, "fleet");
 
+        // Drill down: a Tiller with its findings and releases, then a release, whose values stay secret.
+        browser.findElement(By.cssSelector("[data-tiller='prod-eu/kube-system/tiller-deploy'] a")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=tiller-title]"), "kube-system/tiller-deploy"));
+        assertThat(browser.findElements(By.cssSelector("[data-testid=findings] li")))
+                .extracting(finding -> finding.getAttribute("data-check"))
+                .contains("tiller-cluster-admin", "grpc-no-tls", "releases-in-configmaps");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=scope]")).getText()).contains("every namespace");
+        Browser.screenshot(browser, "tiller");
+        browser.findElement(By.linkText("sessions")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=release-title]"), "sessions"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=values]")).getText()).startsWith("supplied");
+        assertThat(browser.getPageSource()).contains("redis 10.5.7").doesNotContain("r3dis-Pr0d-2019!");
+        Browser.screenshot(browser, "release");
+        browser.get("http://127.0.0.1:" + port + "/");
+
         browser.findElement(By.cssSelector("[data-testid=sign-out]")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=signed-out]")));
         assertThat(browser.findElements(By.cssSelector("[data-testid=signed-in-user]"))).isEmpty();
