@@ -1,6 +1,7 @@
 package io.helmwarden.web;
 
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.check.Finding;
 import io.helmwarden.check.Severity;
 import io.helmwarden.cluster.Cluster;
@@ -31,30 +32,33 @@ class FleetController {
     private final ClusterHealth health;
     private final FleetState fleet;
     private final Teams teams;
+    private final CheckCatalog catalog;
 
-    FleetController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams) {
+    FleetController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams,
+            CheckCatalog catalog) {
         this.registry = registry;
         this.health = health;
         this.fleet = fleet;
         this.teams = teams;
+        this.catalog = catalog;
     }
 
     @GetMapping("/")
-    String fleet(Authentication authentication, Model model) {
-        addFleet(Viewer.of(authentication), model);
+    String fleet(FleetFilterFormData filter, Authentication authentication, Model model) {
+        addFleet(Viewer.of(authentication), filter, model);
         return "fleet/index";
     }
 
-    /** The same URL answers htmx's polling with the fleet fragment only. */
+    /** The same URL answers htmx (filters, sorting, polling) with the fleet fragment only. */
     @HxRequest
     @GetMapping("/")
-    String fleetFragment(Authentication authentication, Model model) {
-        addFleet(Viewer.of(authentication), model);
+    String fleetFragment(FleetFilterFormData filter, Authentication authentication, Model model) {
+        addFleet(Viewer.of(authentication), filter, model);
         return "fleet/index :: fleet";
     }
 
     /** Only what the viewer may see: team people get their teams' clusters and Tillers, nothing else. */
-    private void addFleet(Viewer viewer, Model model) {
+    private void addFleet(Viewer viewer, FleetFilterFormData filter, Model model) {
         List<ClusterRow> clusters = registry.all().stream()
                 .filter(cluster -> viewer.seesEverything() || viewer.teams().stream()
                         .anyMatch(team -> teams.find(team).map(t -> t.namespaces().containsKey(cluster.id())).orElse(false)))
@@ -68,9 +72,18 @@ class FleetController {
         List<TillerRow> tillers = clusters.stream().flatMap(row -> row.inventory().stream())
                 .flatMap(inventory -> inventory.tillers().stream().map(state -> new TillerRow(inventory, state)))
                 .toList();
-        model.addAttribute("tillers", tillers);
-        model.addAttribute("findingsBySeverity", countBySeverity(tillers.stream()
-                .flatMap(row -> row.state().findings().stream()).toList()));
+        model.addAttribute("allTillerCount", tillers.size());
+        model.addAttribute("tillers", filter.apply(tillers));
+        model.addAttribute("filter", filter);
+        model.addAttribute("clusterChoices", clusters.stream().map(ClusterRow::cluster).toList());
+        model.addAttribute("teamChoices", tillers.stream().map(row -> row.tiller().team().orElse("unowned")).distinct()
+                .sorted().toList());
+        model.addAttribute("severityChoices", FleetFilterFormData.severities());
+        model.addAttribute("checkChoices", catalog.all());
+        Map<Severity, Long> bySeverity = countBySeverity(tillers.stream()
+                .flatMap(row -> row.state().findings().stream()).toList());
+        model.addAttribute("findingsBySeverity", bySeverity);
+        model.addAttribute("severityChart", SeverityChart.of(bySeverity));
     }
 
     static Map<Severity, Long> countBySeverity(List<Finding> findings) {

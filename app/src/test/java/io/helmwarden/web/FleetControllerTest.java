@@ -15,6 +15,7 @@ import io.helmwarden.cluster.Cluster;
 import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
+import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.tenancy.AccessProperties;
 import io.helmwarden.tenancy.Role;
@@ -57,6 +58,9 @@ class FleetControllerTest {
     @MockitoBean
     FleetState fleet;
 
+    @MockitoBean
+    CheckCatalog catalog;
+
     @BeforeEach
     void clusters() {
         var prod = new Cluster("prod-eu", "Production EU", "kubeconfig", "https://10.0.0.1", Mockito.mock(KubernetesClient.class));
@@ -81,6 +85,13 @@ class FleetControllerTest {
                         containsString("connection refused"),
                         containsString("Lab &lt;script&gt;"),
                         not(containsString("Lab <script>")))));
+    }
+
+    @Test
+    void htmxIsServedFromTheWebJar() throws Exception {
+        mvc.perform(get("/webjars/htmx.org/dist/htmx.min.js"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("htmx")));
     }
 
     @Test

@@ -64,6 +64,8 @@ class RouteAccessTest {
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy", ANY_ROLE));
         POLICY.put("GET /tillers/{cluster}/{namespace}/{name}/releases/{release}",
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/releases/payments-api", ANY_ROLE));
+        POLICY.put("GET /clusters/{id}", new Entry("/clusters/prod-eu", ANY_ROLE));
+        POLICY.put("GET /teams/{id}", new Entry("/teams/payments", ANY_ROLE));
         POLICY.put("GET /no-access", new Entry("/no-access", Set.of(Person.NO_ROLE, Person.PLATFORM_ADMIN,
                 Person.AUDITOR, Person.TEAM_LEAD, Person.TEAM_MEMBER)));
         POLICY.put("GET /signed-out", new Entry("/signed-out", Set.of(Person.values())));
@@ -126,7 +128,8 @@ class RouteAccessTest {
                     "/tillers/prod-eu/search-tiller/tiller-deploy/releases/search",
                     "/tillers/prod-eu/kube-system/tiller-deploy",
                     "/tillers/prod-eu/nowhere/tiller-deploy",
-                    "/tillers/prod-eu/payments-tiller/tiller-deploy/releases/no-such-release")) {
+                    "/tillers/prod-eu/payments-tiller/tiller-deploy/releases/no-such-release",
+                    "/teams/search", "/teams/no-such-team", "/clusters/staging", "/clusters/no-such-cluster")) {
                 int status = mvc.perform(request(HttpMethod.GET, url).accept(MediaType.TEXT_HTML).with(as(person)))
                         .andReturn().getResponse().getStatus();
                 assertThat(status).as(person + " " + url).isEqualTo(404);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -64,6 +65,17 @@ class SignInUiIT {
                 .contains("payments", "2 namespaces", "verify", "Secret", "no Service · 127.0.0.1");
         Browser.screenshot(browser, "fleet");
 
+        // Filters work through htmx, land in the URL, and survive a reload and the live refresh.
+        new Select(browser.findElement(By.name("team"))).selectByValue("payments");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=tillers] tbody tr"), 1));
+        wait.until(ExpectedConditions.urlContains("team=payments"));
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=tillers] tbody tr"), 1));
+        new Select(browser.findElement(By.name("team"))).selectByValue("");
+        new Select(browser.findElement(By.name("severity"))).selectByValue("critical");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=tillers] tbody tr"), 2));
+        browser.get("http://127.0.0.1:" + port + "/");
+
         // Drill down: a Tiller with its findings and releases, then a release, whose values stay secret.
         browser.findElement(By.cssSelector("[data-tiller='prod-eu/kube-system/tiller-deploy'] a")).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=tiller-title]"), "kube-system/tiller-deploy"));
@@ -116,6 +128,10 @@ class SignInUiIT {
         assertThat(browser.findElements(By.cssSelector("[data-testid=clusters] tbody tr"))).hasSize(1);
         assertThat(browser.getPageSource()).doesNotContain("search-tiller", "kube-system/tiller-deploy");
         Browser.screenshot(browser, "fleet-team-lead");
+
+        browser.findElement(By.cssSelector("[data-testid=team-link]")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=team-title]"), "Team Payments"));
+        Browser.screenshot(browser, "team");
 
         browser.get("http://127.0.0.1:" + port + "/api/inventory");
         assertThat(browser.getPageSource()).contains("payments-tiller").doesNotContain("search-tiller", "ci-tiller");

@@ -1,0 +1,52 @@
+package io.helmwarden.web;
+
+import io.helmwarden.check.Finding;
+import io.helmwarden.check.Posture;
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.tenancy.Team;
+import io.helmwarden.tenancy.Teams;
+import io.helmwarden.tenancy.Viewer;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.server.ResponseStatusException;
+
+/** A team lead's home: the team's namespaces, Tillers and open findings. Other teams' pages answer 404. */
+@Controller
+class TeamController {
+
+    private final Teams teams;
+    private final FleetState fleet;
+
+    TeamController(Teams teams, FleetState fleet) {
+        this.teams = teams;
+        this.fleet = fleet;
+    }
+
+    @GetMapping("/teams/{id}")
+    String team(@PathVariable String id, Authentication authentication, Model model) {
+        Viewer viewer = Viewer.of(authentication);
+        Team team = teams.find(id).filter(t -> viewer.seesEverything() || viewer.teams().contains(t.id()))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        List<FleetController.TillerRow> rows = fleet.clusters().stream()
+                .flatMap(inventory -> inventory.tillers().stream()
+                        .filter(state -> state.tiller().team().equals(Optional.of(team.id())))
+                        .map(state -> new FleetController.TillerRow(inventory, state)))
+                .toList();
+        List<Finding> open = rows.stream().flatMap(row -> row.state().findings().stream())
+                .filter(finding -> !finding.exempt())
+                .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::tillerId))
+                .toList();
+        model.addAttribute("team", team);
+        model.addAttribute("tillers", rows);
+        model.addAttribute("findings", open);
+        model.addAttribute("score", Posture.mean(rows.stream().map(row -> row.state().score()).toList()));
+        return "team/index";
+    }
+}
