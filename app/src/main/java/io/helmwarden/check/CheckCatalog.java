@@ -38,7 +38,7 @@ public class CheckCatalog {
     private final Map<String, CheckDefinition> definitions = new LinkedHashMap<>();
 
     @Autowired
-    CheckCatalog(CheckPolicy policy) {
+    public CheckCatalog(CheckPolicy policy) {
         this(load(policy.directory()));
     }
 

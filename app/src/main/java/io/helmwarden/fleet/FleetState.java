@@ -15,7 +15,6 @@ import io.helmwarden.inventory.Tiller;
 import io.helmwarden.inventory.TillerDiscovery;
 import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.tenancy.Teams;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -47,18 +46,18 @@ public class FleetState {
     private final CheckEngine checks;
     private final ReleaseSummaries summaries;
     private final Teams teams;
-    private final Clock clock;
+    private final PostureHistory history;
     private final Map<String, ClusterInventory> inventories = new ConcurrentHashMap<>();
     private final Map<String, Long> computedGeneration = new ConcurrentHashMap<>();
 
     FleetState(ClusterRegistry registry, ClusterWatches watches, CheckEngine checks, ReleaseSummaries summaries,
-            Teams teams, Clock clock) {
+            Teams teams, PostureHistory history) {
         this.registry = registry;
         this.watches = watches;
         this.checks = checks;
         this.summaries = summaries;
         this.teams = teams;
-        this.clock = clock;
+        this.history = history;
     }
 
     /** Every cluster's inventory, in registry order (a cluster not computed yet is absent). */
@@ -89,7 +88,21 @@ public class FleetState {
                 }
             }
         }
+        recordPosture();
         decodeNewestRevisions();
+    }
+
+    /** Cheap when nothing changed and the sampling interval has not passed: it compares in memory. */
+    private void recordPosture() {
+        for (ClusterInventory inventory : inventories.values()) {
+            if (inventory.synced()) {
+                try {
+                    history.record(inventory);
+                } catch (RuntimeException e) {
+                    log.warn("cluster {}: cannot record its posture: {}", inventory.clusterId(), e.getMessage());
+                }
+            }
+        }
     }
 
     private ClusterInventory compute(Cluster cluster, ClusterSnapshot snapshot) {

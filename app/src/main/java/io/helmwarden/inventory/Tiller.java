@@ -10,7 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Everything Helm Warden knows about one Tiller, derived from a cluster snapshot. */
+/**
+ * Everything Helm Warden knows about one Tiller, derived from a cluster snapshot.
+ *
+ * @param workloadExcerpt the parts of the workload's pod template the facts come from, as YAML, with the
+ *                        values of environment variables other than Tiller's own left out
+ */
 public record Tiller(
         String cluster,
         String namespace,
@@ -30,7 +35,8 @@ public record Tiller(
         Rbac rbac,
         Optional<String> team,
         Map<String, String> annotations,
-        List<ReleaseRecord> records) {
+        List<ReleaseRecord> records,
+        String workloadExcerpt) {
 
     /** {@code prod-eu/kube-system/tiller-deploy}: unique in the fleet, used in URLs. */
     public String id() {

@@ -120,7 +120,7 @@ public final class TillerDiscovery {
                         || pod.getAutomountServiceAccountToken(),
                 storage, tls, exposure, historyMax, rbac(identity, namespace, rbac, team),
                 team.map(Team::id), Objects.requireNonNullElse(workload.object().getMetadata().getAnnotations(), Map.of()),
-                records(storage, snapshot, summaries));
+                records(storage, snapshot, summaries), WorkloadExcerpt.of(workload.object(), workload.template(), container));
     }
 
     private static Tiller.Storage storage(TillerFlags flags, Map<String, EnvVar> env, String namespace,

@@ -10,6 +10,10 @@ import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.fleet.PostureHistory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import io.helmwarden.inventory.HelmVersion;
 import io.helmwarden.inventory.Tiller;
 import java.util.EnumMap;
@@ -31,16 +35,22 @@ class FleetController {
     private final ClusterRegistry registry;
     private final ClusterHealth health;
     private final FleetState fleet;
+    static final Duration POSTURE_WINDOW = Duration.ofDays(7);
+
     private final Teams teams;
     private final CheckCatalog catalog;
+    private final PostureHistory history;
+    private final Clock clock;
 
     FleetController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams,
-            CheckCatalog catalog) {
+            CheckCatalog catalog, PostureHistory history, Clock clock) {
         this.registry = registry;
         this.health = health;
         this.fleet = fleet;
         this.teams = teams;
         this.catalog = catalog;
+        this.history = history;
+        this.clock = clock;
     }
 
     @GetMapping("/")
@@ -84,6 +94,13 @@ class FleetController {
                 .flatMap(row -> row.state().findings().stream()).toList());
         model.addAttribute("findingsBySeverity", bySeverity);
         model.addAttribute("severityChart", SeverityChart.of(bySeverity));
+        // Posture over time covers whole clusters: for those who may see whole clusters.
+        if (viewer.seesEverything()) {
+            Instant now = clock.instant();
+            model.addAttribute("postureChart", PostureChart.of(
+                    clusters.stream().map(row -> history.since(row.cluster().id(), now.minus(POSTURE_WINDOW))).toList(),
+                    clusters.stream().map(row -> row.cluster().displayName()).toList(), now, POSTURE_WINDOW));
+        }
     }
 
     static Map<Severity, Long> countBySeverity(List<Finding> findings) {

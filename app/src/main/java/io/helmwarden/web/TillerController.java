@@ -1,5 +1,6 @@
 package io.helmwarden.web;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.check.CheckDefinition;
 import io.helmwarden.check.Finding;
@@ -41,6 +42,21 @@ class TillerController {
     @GetMapping("/tillers/{cluster}/{namespace}/{name}")
     String tiller(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
             @RequestParam(defaultValue = "1") int page, Authentication authentication, Model model) {
+        addTiller(cluster, namespace, name, page, authentication, model);
+        return "tiller/index";
+    }
+
+    /** The same URL answers htmx's polling with the live part of the page, so it follows the cluster. */
+    @HxRequest
+    @GetMapping("/tillers/{cluster}/{namespace}/{name}")
+    String tillerFragment(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
+            @RequestParam(defaultValue = "1") int page, Authentication authentication, Model model) {
+        addTiller(cluster, namespace, name, page, authentication, model);
+        return "tiller/index :: live";
+    }
+
+    private void addTiller(String cluster, String namespace, String name, int page, Authentication authentication,
+            Model model) {
         var state = visibleTiller(cluster, namespace, name, authentication);
         List<ReleaseHistory> histories = histories(state.tiller().records());
         int pages = Math.max(1, (histories.size() + RELEASES_PER_PAGE - 1) / RELEASES_PER_PAGE);
@@ -54,7 +70,6 @@ class TillerController {
         model.addAttribute("releaseCount", histories.size());
         model.addAttribute("page", current);
         model.addAttribute("pages", pages);
-        return "tiller/index";
     }
 
     @GetMapping("/tillers/{cluster}/{namespace}/{name}/releases/{release}")

@@ -17,6 +17,7 @@ import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.fleet.PostureHistory;
 import io.helmwarden.tenancy.AccessProperties;
 import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.RoleMapper;
@@ -57,6 +58,9 @@ class FleetControllerTest {
 
     @MockitoBean
     FleetState fleet;
+
+    @MockitoBean
+    PostureHistory history;
 
     @MockitoBean
     CheckCatalog catalog;
