@@ -1,5 +1,8 @@
 package io.helmwarden.web;
 
+import io.helmwarden.audit.AuditEntry;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.fleet.ClusterInventory;
@@ -29,21 +32,26 @@ class ClusterController {
     private final ClusterHealth health;
     private final FleetState fleet;
     private final Teams teams;
+    private final AuditLog audit;
 
-    ClusterController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams) {
+    ClusterController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams, AuditLog audit) {
         this.registry = registry;
         this.health = health;
         this.fleet = fleet;
         this.teams = teams;
+        this.audit = audit;
     }
 
     @GetMapping("/clusters/{id}")
     String cluster(@PathVariable String id, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        var cluster = registry.find(id)
-                .filter(c -> viewer.seesEverything() || viewer.teams().stream().anyMatch(team -> teams.find(team)
-                        .map(t -> t.namespaces().containsKey(c.id())).orElse(false)))
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        var cluster = registry.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        if (!viewer.seesEverything() && viewer.teams().stream().noneMatch(team -> teams.find(team)
+                .map(t -> t.namespaces().containsKey(cluster.id())).orElse(false))) {
+            audit.append(AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED)
+                    .target(null, id, null, "Cluster " + id));
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
         var inventory = fleet.cluster(id);
         List<FleetController.TillerRow> rows = inventory.map(i -> i.tillers().stream()
                 .filter(state -> viewer.maySee(state.tiller().team()))

@@ -1,5 +1,8 @@
 package io.helmwarden.web;
 
+import io.helmwarden.audit.AuditEntry;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.audit.AuditLog;
 import io.helmwarden.check.Finding;
 import io.helmwarden.check.Posture;
 import io.helmwarden.fleet.FleetState;
@@ -23,17 +26,23 @@ class TeamController {
 
     private final Teams teams;
     private final FleetState fleet;
+    private final AuditLog audit;
 
-    TeamController(Teams teams, FleetState fleet) {
+    TeamController(Teams teams, FleetState fleet, AuditLog audit) {
         this.teams = teams;
         this.fleet = fleet;
+        this.audit = audit;
     }
 
     @GetMapping("/teams/{id}")
     String team(@PathVariable String id, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        Team team = teams.find(id).filter(t -> viewer.seesEverything() || viewer.teams().contains(t.id()))
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        Team team = teams.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        if (!viewer.seesEverything() && !viewer.teams().contains(team.id())) {
+            audit.append(AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED)
+                    .target(team.id(), null, null, "Team " + team.id()));
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
         List<FleetController.TillerRow> rows = fleet.clusters().stream()
                 .flatMap(inventory -> inventory.tillers().stream()
                         .filter(state -> state.tiller().team().equals(Optional.of(team.id())))

@@ -1,6 +1,9 @@
 package io.helmwarden.web;
 
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import io.helmwarden.audit.AuditEntry;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.audit.AuditLog;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.check.CheckDefinition;
 import io.helmwarden.check.Finding;
@@ -33,10 +36,12 @@ class TillerController {
 
     private final FleetState fleet;
     private final CheckCatalog catalog;
+    private final AuditLog audit;
 
-    TillerController(FleetState fleet, CheckCatalog catalog) {
+    TillerController(FleetState fleet, CheckCatalog catalog, AuditLog audit) {
         this.fleet = fleet;
         this.catalog = catalog;
+        this.audit = audit;
     }
 
     @GetMapping("/tillers/{cluster}/{namespace}/{name}")
@@ -94,9 +99,15 @@ class TillerController {
     private ClusterInventory.TillerState visibleTiller(String cluster, String namespace, String name,
             Authentication authentication) {
         Viewer viewer = Viewer.of(authentication);
-        return fleet.tiller(cluster + "/" + namespace + "/" + name)
-                .filter(state -> viewer.maySee(state.tiller().team()))
+        var state = fleet.tiller(cluster + "/" + namespace + "/" + name)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        if (!viewer.maySee(state.tiller().team())) {
+            // Answered exactly like a missing Tiller, but recorded: someone asked for what is not theirs.
+            audit.append(AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED)
+                    .target(state.tiller().team().orElse(null), cluster, namespace, "Tiller " + name));
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        return state;
     }
 
     /** Records grouped by release, newest revision first (records come sorted so). */

@@ -4,7 +4,15 @@ import io.github.wimdeblauwe.htmx.spring.boot.security.HxRefreshHeaderAuthentica
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.helmwarden.audit.AuditEntry;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.audit.AuditLog;
+import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.RoleMapper;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,7 +44,7 @@ class WebSecurityConfiguration {
 
     @Bean
     SecurityFilterChain appSecurity(HttpSecurity http, ObjectProvider<ClientRegistrationRepository> registrations,
-            RoleMapper roles) throws Exception {
+            RoleMapper roles, AuditLog audit) throws Exception {
         ClientRegistrationRepository clients = registrations.getIfAvailable();
         if (clients == null) {
             throw new IllegalStateException("No OIDC provider is configured. Set "
@@ -48,6 +56,11 @@ class WebSecurityConfiguration {
                         .requestMatchers("/signed-out", "/error", "/actuator/health/**").permitAll()
                         // Signed in, but no role mapped from the provider's groups: this page says so.
                         .requestMatchers("/no-access").authenticated()
+                        // Team leads see their teams' entries; verification is for those who see all.
+                        .requestMatchers(HttpMethod.POST, "/audit/verify").hasAnyRole(Role.PLATFORM_ADMIN.name(),
+                                Role.AUDITOR.name())
+                        .requestMatchers("/audit", "/audit/**").hasAnyRole(Role.PLATFORM_ADMIN.name(),
+                                Role.AUDITOR.name(), Role.TEAM_LEAD.name())
                         .anyRequest().hasAnyRole(RoleMapper.allRoles()))
                 .oauth2Login(login -> login.defaultSuccessUrl("/", false)
                         .userInfoEndpoint(userInfo -> userInfo.userAuthoritiesMapper(roles)))
@@ -61,13 +74,24 @@ class WebSecurityConfiguration {
                         // The JSON API answers 401 instead of redirecting tools to a sign-in page.
                         .defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
                                 PathPatternRequestMatcher.pathPattern("/api/**"))
-                        .accessDeniedPage("/no-access"))
+                        .accessDeniedHandler(deniedAndAudited(audit)))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(clients)))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(
                                 ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN)));
         return http.build();
+    }
+
+    /** Every refusal is recorded, then the person sees the "no access" page (status 403). */
+    private static AccessDeniedHandler deniedAndAudited(AuditLog audit) {
+        var page = new AccessDeniedHandlerImpl();
+        page.setErrorPage("/no-access");
+        return (request, response, denied) -> {
+            audit.append(AuditEvent.by(Audits.actor(SecurityContextHolder.getContext().getAuthentication()),
+                    "access-denied", AuditEntry.Outcome.DENIED).details(request.getMethod() + " " + request.getRequestURI()));
+            page.handle(request, response, denied);
+        };
     }
 
     /**

@@ -16,6 +16,7 @@ import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.check.CheckCatalog;
+import io.helmwarden.audit.AuditLog;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.fleet.PostureHistory;
 import io.helmwarden.tenancy.AccessProperties;
@@ -61,6 +62,9 @@ class FleetControllerTest {
 
     @MockitoBean
     PostureHistory history;
+
+    @MockitoBean
+    AuditLog audit;
 
     @MockitoBean
     CheckCatalog catalog;

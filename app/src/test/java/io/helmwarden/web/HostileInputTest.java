@@ -21,6 +21,7 @@ import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterSnapshot;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.fleet.ClusterInventory;
+import io.helmwarden.audit.AuditLog;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.fleet.PostureHistory;
 import io.helmwarden.inventory.TillerDiscovery;
@@ -80,6 +81,9 @@ class HostileInputTest {
 
     @MockitoBean
     PostureHistory history;
+
+    @MockitoBean
+    AuditLog audit;
 
     @Autowired
     CheckCatalog catalog;

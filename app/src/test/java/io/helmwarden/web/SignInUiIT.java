@@ -143,6 +143,16 @@ class SignInUiIT {
         signIn("auditor", "warden-auditor");
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=tiller-count]"), "5"));
         assertThat(browser.findElement(By.cssSelector("[data-testid=signed-in-role]")).getText()).isEqualTo("Auditor");
+
+        // The auditor's own sign-in is in the audit log, and the whole chain verifies.
+        browser.findElement(By.cssSelector("[data-testid=audit-link]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=audit-entries]")));
+        assertThat(browser.findElements(By.cssSelector("[data-testid=audit-entries] tbody tr[data-action=sign-in]")))
+                .anySatisfy(row -> assertThat(row.getText()).contains("Ada Auditor", "AUDITOR", "SUCCESS"));
+        browser.findElement(By.cssSelector("[data-testid=verify]")).click();
+        wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=verification]"),
+                java.util.regex.Pattern.compile("^Chain verified: all \\d+ entries match$")));
+        Browser.screenshot(browser, "audit");
     }
 
     @Test

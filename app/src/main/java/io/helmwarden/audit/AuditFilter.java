@@ -1,0 +1,45 @@
+package io.helmwarden.audit;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What part of the log to show or export. Empty fields match everything; {@code visibleTeams} null means the
+ * viewer sees every entry, otherwise only entries about those teams.
+ */
+public record AuditFilter(String actor, String team, String cluster, String action, String outcome, Instant from,
+        Instant to, Set<String> visibleTeams) {
+
+    void appendTo(StringBuilder sql, List<Object> params) {
+        equal(sql, params, "actor_subject", actor);
+        equal(sql, params, "team", team);
+        equal(sql, params, "target_cluster", cluster);
+        equal(sql, params, "action", action);
+        equal(sql, params, "outcome", outcome);
+        if (from != null) {
+            sql.append(" AND occurred_at >= ?");
+            params.add(java.sql.Timestamp.from(from));
+        }
+        if (to != null) {
+            sql.append(" AND occurred_at < ?");
+            params.add(java.sql.Timestamp.from(to));
+        }
+        if (visibleTeams != null) {
+            if (visibleTeams.isEmpty()) {
+                sql.append(" AND 1 = 0");
+            } else {
+                sql.append(" AND team IN (").append(String.join(", ", visibleTeams.stream().map(t -> "?").toList()))
+                        .append(")");
+                params.addAll(visibleTeams);
+            }
+        }
+    }
+
+    private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
+        if (value != null && !value.isBlank()) {
+            sql.append(" AND ").append(column).append(" = ?");
+            params.add(value.strip());
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.helmwarden.web;
+
+import io.helmwarden.audit.AuditEntry;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.audit.AuditLog;
+import io.helmwarden.tenancy.Viewer;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The audit log for auditors and admins (team leads: entries about their own teams): filters, keyset paging
+ * (newest first, "older" continues below the last entry shown), an entry's detail, streamed CSV and JSON
+ * exports of the current filter, and verification of the whole chain.
+ */
+@Controller
+class AuditController {
+
+    static final int PAGE_SIZE = 50;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final AuditLog audit;
+
+    AuditController(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    @GetMapping("/audit")
+    String entries(AuditFilterFormData filter, @RequestParam(required = false) Long before,
+            Authentication authentication, Model model) {
+        Viewer viewer = Viewer.of(authentication);
+        List<AuditEntry> entries = audit.find(filter.toFilter(viewer), before, PAGE_SIZE + 1);
+        model.addAttribute("filter", filter);
+        model.addAttribute("entries", entries.stream().limit(PAGE_SIZE).toList());
+        model.addAttribute("older", entries.size() > PAGE_SIZE ? entries.get(PAGE_SIZE - 1).seq() : null);
+        model.addAttribute("mayVerify", viewer.seesEverything());
+        return "audit/index";
+    }
+
+    @PostMapping("/audit/verify")
+    String verify(Authentication authentication, Model model) {
+        AuditLog.Verification result = audit.verify();
+        audit.append(AuditEvent.by(Audits.actor(authentication), "audit-verified",
+                result.intact() ? AuditEntry.Outcome.SUCCESS : AuditEntry.Outcome.FAILURE).details(result.message()));
+        model.addAttribute("verification", result);
+        return entries(new AuditFilterFormData(null, null, null, null, null, null, null), null, authentication, model);
+    }
+
+    @GetMapping("/audit/{seq:\\d+}")
+    String entry(@PathVariable long seq, Authentication authentication, Model model) {
+        Viewer viewer = Viewer.of(authentication);
+        AuditEntry entry = audit.find(seq)
+                .filter(e -> viewer.seesEverything() || e.team() != null && viewer.leads().contains(e.team()))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        model.addAttribute("entry", entry);
+        return "audit/entry";
+    }
+
+    @GetMapping("/audit/export.csv")
+    ResponseEntity<StreamingResponseBody> csv(AuditFilterFormData filter, Authentication authentication) {
+        var auditFilter = filter.toFilter(Viewer.of(authentication));
+        audit.append(AuditEvent.by(Audits.actor(authentication), "audit-exported", AuditEntry.Outcome.SUCCESS)
+                .details("CSV " + describe(filter)));
+        StreamingResponseBody body = out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            writer.write("seq,occurred_at,actor_subject,actor_name,actor_roles,action,outcome,team,cluster,namespace,"
+                    + "object,details,prev_hash,hash\n");
+            audit.forEach(auditFilter, entry -> write(writer, entry));
+            writer.flush();
+        };
+        return download(body, "audit.csv", new MediaType("text", "csv", StandardCharsets.UTF_8));
+    }
+
+    @GetMapping("/audit/export.json")
+    ResponseEntity<StreamingResponseBody> json(AuditFilterFormData filter, Authentication authentication) {
+        var auditFilter = filter.toFilter(Viewer.of(authentication));
+        audit.append(AuditEvent.by(Audits.actor(authentication), "audit-exported", AuditEntry.Outcome.SUCCESS)
+                .details("JSON " + describe(filter)));
+        StreamingResponseBody body = out -> {
+            try (JsonGenerator generator = JSON.createGenerator(out)) {
+                generator.writeStartArray();
+                audit.forEach(auditFilter, entry -> JSON.writeValue(generator, entry));
+                generator.writeEndArray();
+            }
+        };
+        return download(body, "audit.json", MediaType.APPLICATION_JSON);
+    }
+
+    private static ResponseEntity<StreamingResponseBody> download(StreamingResponseBody body, String name,
+            MediaType type) {
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
+                .contentType(type)
+                .body(body);
+    }
+
+    private static void write(Writer writer, AuditEntry e) {
+        try {
+            writer.write(String.join(",", Stream.of(Long.toString(e.seq()), e.occurredAt().toString(), e.actorSubject(),
+                    e.actorName(), e.actorRoles(), e.action(), e.outcome().name(), e.team(), e.targetCluster(),
+                    e.targetNamespace(), e.targetObject(), e.details(), e.prevHash(), e.hash())
+                    .map(AuditController::csvField).toList()));
+            writer.write('\n');
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** RFC 4180 quoting, and no cell a spreadsheet would run as a formula. */
+    static String csvField(String value) {
+        if (value == null) {
+            return "";
+        }
+        String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return "\"" + safe.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String describe(AuditFilterFormData filter) {
+        return "actor=" + filter.actor() + " team=" + filter.team() + " cluster=" + filter.cluster() + " action="
+                + filter.action() + " outcome=" + filter.outcome() + " from=" + filter.from() + " to=" + filter.to();
+    }
+}
