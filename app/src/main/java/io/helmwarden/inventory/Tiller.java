@@ -105,6 +105,7 @@ public record Tiller(
     /**
      * What Tiller's identity may do, and who may use or become it.
      *
+     * @param grants             every rule its identity holds, with the binding that grants it
      * @param scope              where it may create workloads
      * @param clusterAdmin       grants that give it everything everywhere
      * @param escalations        permissions that let it gain more rights than it has
@@ -113,7 +114,7 @@ public record Tiller(
      * @param unexpectedDrivers  drivers other than its owners, admins and the control plane
      * @param unexpectedThieves  identity thieves other than its owners, admins and the control plane
      */
-    public record Rbac(Identity identity, Scope scope, List<Grant> clusterAdmin, List<Escalation> escalations,
+    public record Rbac(Identity identity, List<Grant> grants, Scope scope, List<Grant> clusterAdmin, List<Escalation> escalations,
             Set<Subject> drivers, Set<Subject> identityThieves, Set<Subject> unexpectedDrivers,
             Set<Subject> unexpectedThieves) {
     }

@@ -278,7 +278,8 @@ public final class TillerDiscovery {
 
     private static Tiller.Rbac rbac(Identity identity, String namespace, RbacPolicy rbac, Optional<Team> team) {
         Scope scope = rbac.scope(identity, AccessRequest.of("create", "apps", "deployments", namespace));
-        List<Grant> clusterAdmin = rbac.grantsOf(identity).stream()
+        List<Grant> grants = rbac.grantsOf(identity);
+        List<Grant> clusterAdmin = grants.stream()
                 .filter(grant -> grant.clusterWide() && isFullWildcard(grant))
                 .toList();
         List<Tiller.Escalation> escalations = new ArrayList<>();
@@ -316,7 +317,7 @@ public final class TillerDiscovery {
         expected.add(new Subject(null, "ServiceAccount", identity.user().substring(identity.user().lastIndexOf(':') + 1),
                 namespace));
         Set<String> teamGroups = team.map(Team::groups).orElse(Set.of());
-        return new Tiller.Rbac(identity, scope, clusterAdmin, escalations, drivers, thieves,
+        return new Tiller.Rbac(identity, grants, scope, clusterAdmin, escalations, drivers, thieves,
                 unexpected(drivers, expected, teamGroups, rbac), unexpected(thieves, expected, teamGroups, rbac));
     }
 
