@@ -1,8 +1,5 @@
 package io.helmwarden.web;
 
-import io.helmwarden.audit.AuditEntry;
-import io.helmwarden.audit.AuditEvent;
-import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.fleet.ClusterInventory;
@@ -13,13 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.server.ResponseStatusException;
 
 /**
  * One cluster: its sync state, its Tillers, and its Helm 3 releases per namespace (how far migration has
@@ -32,26 +27,24 @@ class ClusterController {
     private final ClusterHealth health;
     private final FleetState fleet;
     private final Teams teams;
-    private final AuditLog audit;
+    private final ObjectAccess access;
 
-    ClusterController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams, AuditLog audit) {
+    ClusterController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams,
+            ObjectAccess access) {
         this.registry = registry;
         this.health = health;
         this.fleet = fleet;
         this.teams = teams;
-        this.audit = audit;
+        this.access = access;
     }
 
     @GetMapping("/clusters/{id}")
     String cluster(@PathVariable String id, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        var cluster = registry.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        if (!viewer.seesEverything() && viewer.teams().stream().noneMatch(team -> teams.find(team)
-                .map(t -> t.namespaces().containsKey(cluster.id())).orElse(false))) {
-            audit.append(AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED)
-                    .target(null, id, null, "Cluster " + id));
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
-        }
+        var cluster = access.visibleOrNotFound(registry.find(id),
+                c -> viewer.seesEverything() || viewer.teams().stream().anyMatch(team -> teams.find(team)
+                        .map(t -> t.namespaces().containsKey(c.id())).orElse(false)),
+                authentication, c -> event -> event.target(null, id, null, "Cluster " + id));
         var inventory = fleet.cluster(id);
         List<FleetController.TillerRow> rows = inventory.map(i -> i.tillers().stream()
                 .filter(state -> viewer.maySee(state.tiller().team()))

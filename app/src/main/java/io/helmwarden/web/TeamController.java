@@ -1,8 +1,5 @@
 package io.helmwarden.web;
 
-import io.helmwarden.audit.AuditEntry;
-import io.helmwarden.audit.AuditEvent;
-import io.helmwarden.audit.AuditLog;
 import io.helmwarden.check.Finding;
 import io.helmwarden.check.Posture;
 import io.helmwarden.fleet.FleetState;
@@ -12,13 +9,11 @@ import io.helmwarden.tenancy.Viewer;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.server.ResponseStatusException;
 
 /** A team lead's home: the team's namespaces, Tillers and open findings. Other teams' pages answer 404. */
 @Controller
@@ -26,23 +21,20 @@ class TeamController {
 
     private final Teams teams;
     private final FleetState fleet;
-    private final AuditLog audit;
+    private final ObjectAccess access;
 
-    TeamController(Teams teams, FleetState fleet, AuditLog audit) {
+    TeamController(Teams teams, FleetState fleet, ObjectAccess access) {
         this.teams = teams;
         this.fleet = fleet;
-        this.audit = audit;
+        this.access = access;
     }
 
     @GetMapping("/teams/{id}")
     String team(@PathVariable String id, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        Team team = teams.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        if (!viewer.seesEverything() && !viewer.teams().contains(team.id())) {
-            audit.append(AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED)
-                    .target(team.id(), null, null, "Team " + team.id()));
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
-        }
+        Team team = access.visibleOrNotFound(teams.find(id),
+                t -> viewer.seesEverything() || viewer.teams().contains(t.id()), authentication,
+                t -> event -> event.target(t.id(), null, null, "Team " + t.id()));
         List<FleetController.TillerRow> rows = fleet.clusters().stream()
                 .flatMap(inventory -> inventory.tillers().stream()
                         .filter(state -> state.tiller().team().equals(Optional.of(team.id())))

@@ -1,9 +1,6 @@
 package io.helmwarden.web;
 
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
-import io.helmwarden.audit.AuditEntry;
-import io.helmwarden.audit.AuditEvent;
-import io.helmwarden.audit.AuditLog;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.check.CheckDefinition;
 import io.helmwarden.check.Finding;
@@ -36,12 +33,12 @@ class TillerController {
 
     private final FleetState fleet;
     private final CheckCatalog catalog;
-    private final AuditLog audit;
+    private final ObjectAccess access;
 
-    TillerController(FleetState fleet, CheckCatalog catalog, AuditLog audit) {
+    TillerController(FleetState fleet, CheckCatalog catalog, ObjectAccess access) {
         this.fleet = fleet;
         this.catalog = catalog;
-        this.audit = audit;
+        this.access = access;
     }
 
     @GetMapping("/tillers/{cluster}/{namespace}/{name}")
@@ -99,15 +96,9 @@ class TillerController {
     private ClusterInventory.TillerState visibleTiller(String cluster, String namespace, String name,
             Authentication authentication) {
         Viewer viewer = Viewer.of(authentication);
-        var state = fleet.tiller(cluster + "/" + namespace + "/" + name)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        if (!viewer.maySee(state.tiller().team())) {
-            // Answered exactly like a missing Tiller, but recorded: someone asked for what is not theirs.
-            audit.append(AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED)
-                    .target(state.tiller().team().orElse(null), cluster, namespace, "Tiller " + name));
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
-        }
-        return state;
+        return access.visibleOrNotFound(fleet.tiller(cluster + "/" + namespace + "/" + name),
+                state -> viewer.maySee(state.tiller().team()), authentication,
+                state -> event -> event.target(state.tiller().team().orElse(null), cluster, namespace, "Tiller " + name));
     }
 
     /** Records grouped by release, newest revision first (records come sorted so). */

@@ -12,8 +12,6 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,27 +25,13 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
  */
 class AuditLogIT {
 
-    static PostgresServer postgres;
     static int databases;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
     /** A fresh database per test, migrated. */
-    static Stream<Arguments> databases() {
+    static Stream<Arguments> databases() throws Exception {
         var h2 = new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:audit" + (++databases) + ";DB_CLOSE_DELAY=-1",
                 "sa", "");
-        DataSource pg = postgres.dataSource();
-        JdbcClient.create(pg).sql("DROP SCHEMA public CASCADE").update();
-        JdbcClient.create(pg).sql("CREATE SCHEMA public").update();
-        return Stream.of(Arguments.of("H2", h2), Arguments.of("PostgreSQL", pg));
+        return Stream.of(Arguments.of("H2", h2), Arguments.of("PostgreSQL", PostgresServer.shared().newDatabase()));
     }
 
     static AuditLog log(DataSource dataSource) {

@@ -8,8 +8,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,21 +17,9 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 /** The one set of Flyway migrations, and the SQL that uses it, on H2 and on a real PostgreSQL server. */
 class ClusterStatusRepositoryIT {
 
-    static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
-    static Stream<Arguments> databases() {
+    static Stream<Arguments> databases() throws Exception {
         var h2 = new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:migrations;DB_CLOSE_DELAY=-1", "sa", "");
-        return Stream.of(Arguments.of("H2", h2), Arguments.of("PostgreSQL", postgres.dataSource()));
+        return Stream.of(Arguments.of("H2", h2), Arguments.of("PostgreSQL", PostgresServer.shared().newDatabase()));
     }
 
     @ParameterizedTest(name = "{0}")

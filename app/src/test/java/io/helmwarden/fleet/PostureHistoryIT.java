@@ -12,29 +12,15 @@ import java.util.Map;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Posture samples on a real PostgreSQL: one when figures change, one per interval while they do not. */
 class PostureHistoryIT {
 
-    static PostgresServer postgres;
-
-    @BeforeAll
-    static void start() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
-    }
-
     @Test
-    void samplesOnChangeAndOnInterval() {
-        DataSource dataSource = postgres.dataSource();
+    void samplesOnChangeAndOnInterval() throws Exception {
+        DataSource dataSource = PostgresServer.shared().newDatabase();
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         Instant start = Instant.parse("2026-11-20T00:00:00Z");
         var clock = new MutableClock(start);

@@ -8,14 +8,43 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
- * A real PostgreSQL server from Debian's packages, in a throw-away data folder on a free loopback port.
+ * A real PostgreSQL server from Debian's packages, in a throw-away data folder on a free loopback port,
+ * started once per test JVM and stopped when it exits; each test takes a fresh database of its own.
  * PostgreSQL refuses to run as root, so under root it runs as the {@code postgres} account.
  */
 public final class PostgresServer implements AutoCloseable {
+
+    private static PostgresServer shared;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    /** The server of this test JVM, started on first use. */
+    public static synchronized PostgresServer shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            shared = start();
+            PostgresServer server = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (IOException | InterruptedException e) {
+                    // The JVM is exiting; the data folder is temporary.
+                }
+            }, "postgres-stop"));
+        }
+        return shared;
+    }
+
+    /** A new, empty database on this server. */
+    public DataSource newDatabase() {
+        String name = "test_" + DATABASES.incrementAndGet();
+        JdbcClient.create(dataSource("postgres")).sql("CREATE DATABASE " + name).update();
+        return dataSource(name);
+    }
 
     private final Path dataDir;
     private final Path bin;
@@ -27,7 +56,7 @@ public final class PostgresServer implements AutoCloseable {
         this.port = port;
     }
 
-    public static PostgresServer start() throws IOException, InterruptedException {
+    private static PostgresServer start() throws IOException, InterruptedException {
         Path bin;
         try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             bin = versions.map(version -> version.resolve("bin")).filter(dir -> Files.isExecutable(dir.resolve("postgres")))
@@ -49,10 +78,10 @@ public final class PostgresServer implements AutoCloseable {
         return server;
     }
 
-    public DataSource dataSource() {
+    private DataSource dataSource(String database) {
         var dataSource = new SimpleDriverDataSource();
         dataSource.setDriverClass(org.postgresql.Driver.class);
-        dataSource.setUrl("jdbc:postgresql://127.0.0.1:" + port + "/postgres");
+        dataSource.setUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + database);
         dataSource.setUsername("postgres");
         return dataSource;
     }

@@ -57,7 +57,7 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
  * Deployment can put anything in them: they must be rendered inert, whatever they hold.
  */
 @WebMvcTest({FleetController.class, TillerController.class})
-@Import({WebSecurityConfiguration.class, RoleMapper.class, FleetControllerTest.Registrations.class,
+@Import({WebSecurityConfiguration.class, RoleMapper.class, ObjectAccess.class, FleetControllerTest.Registrations.class,
         HostileInputTest.Catalog.class})
 @EnableConfigurationProperties({Teams.class, AccessProperties.class})
 class HostileInputTest {

@@ -1,0 +1,40 @@
+package io.helmwarden.web;
+
+import io.helmwarden.audit.AuditEntry;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.audit.AuditLog;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The one rule for objects asked for by id: what the viewer may not see answers 404, exactly like what does
+ * not exist, so ids cannot be probed; but the attempt is recorded in the audit log.
+ */
+@Component
+class ObjectAccess {
+
+    private final AuditLog audit;
+
+    ObjectAccess(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    /**
+     * @param target the denial's audit event, given the object and an event with the actor filled in
+     */
+    <T> T visibleOrNotFound(Optional<T> found, Predicate<T> visible, Authentication authentication,
+            Function<T, Function<AuditEvent, AuditEvent>> target) {
+        T object = found.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        if (!visible.test(object)) {
+            audit.append(target.apply(object).apply(
+                    AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED)));
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        return object;
+    }
+}
