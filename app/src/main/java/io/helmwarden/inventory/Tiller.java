@@ -13,6 +13,8 @@ import java.util.Set;
 /**
  * Everything Helm Warden knows about one Tiller, derived from a cluster snapshot.
  *
+ * @param command         the Tiller container's command as written (empty: the image's entrypoint)
+ * @param args            the Tiller container's args as written
  * @param workloadExcerpt the parts of the workload's pod template the facts come from, as YAML, with the
  *                        values of environment variables other than Tiller's own left out
  */
@@ -22,6 +24,8 @@ public record Tiller(
         String workloadKind,
         String name,
         String image,
+        List<String> command,
+        List<String> args,
         Optional<HelmVersion> version,
         int desiredReplicas,
         int readyReplicas,

@@ -115,7 +115,9 @@ public final class TillerDiscovery {
         Identity identity = Identity.serviceAccount(namespace, serviceAccount);
 
         return new Tiller(snapshot.clusterId(), namespace, workload.kind(), workload.object().getMetadata().getName(),
-                container.getImage(), HelmVersion.fromImage(container.getImage()), workload.desired(), workload.ready(),
+                container.getImage(), List.copyOf(Objects.requireNonNullElse(container.getCommand(), List.<String>of())),
+                List.copyOf(Objects.requireNonNullElse(container.getArgs(), List.<String>of())),
+                HelmVersion.fromImage(container.getImage()), workload.desired(), workload.ready(),
                 serviceAccount, explicitAccount, pod.getAutomountServiceAccountToken() == null
                         || pod.getAutomountServiceAccountToken(),
                 storage, tls, exposure, historyMax, rbac(identity, namespace, rbac, team),

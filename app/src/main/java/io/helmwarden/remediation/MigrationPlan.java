@@ -1,0 +1,65 @@
+package io.helmwarden.remediation;
+
+import io.helmwarden.inventory.ReleaseRecord;
+import io.helmwarden.inventory.Tiller;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The plan to move a Tiller's release records from ConfigMaps to Secrets, computed from the inventory
+ * alone: what each step will change, before and after. Nothing here touches a cluster.
+ *
+ * @param refusal why the migration cannot be planned, when it cannot
+ */
+public record MigrationPlan(String tillerId, List<Step> steps, Optional<String> refusal) {
+
+    public static final String REMEDIATION = "migrate-storage-to-secrets";
+
+    /** One step as people preview it. */
+    public record Step(String name, String title, String before, String after) {
+    }
+
+    /** The steps every run executes, in order; their names key the executor's actions. */
+    public static final List<String> STEP_NAMES = List.of("preflight", "quiesce", "copy", "verify", "switch", "resume",
+            "retire");
+
+    public static MigrationPlan of(Tiller tiller) {
+        Optional<String> refusal = refusal(tiller);
+        List<ReleaseRecord> records = tiller.records().stream().filter(r -> "ConfigMap".equals(r.kind())).toList();
+        var flags = StorageFlag.set(tiller.command(), tiller.args(), "secret");
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step("preflight", "Check rights and name collisions",
+                records.size() + " ConfigMap records in " + tiller.storage().namespace(),
+                "no Secret of the same name with different content; records and sizes checked"));
+        steps.add(new Step("quiesce", "Stop Tiller so it cannot write mid-copy",
+                "replicas: " + tiller.desiredReplicas(), "replicas: 0, no Tiller pod running"));
+        steps.add(new Step("copy", "Copy every record to a Secret",
+                String.join(", ", records.stream().map(ReleaseRecord::objectName).limit(20).toList())
+                        + (records.size() > 20 ? " and " + (records.size() - 20) + " more" : "") + " as ConfigMaps",
+                "the same names, labels and payloads as Secrets (as Tiller's secret driver writes them)"));
+        steps.add(new Step("verify", "Verify each Secret against its ConfigMap",
+                "-", "every Secret byte-identical to its ConfigMap, and each decodes as a Helm 2 release"));
+        steps.add(new Step("switch", "Switch Tiller to Secret storage",
+                "command: " + tiller.command() + "\nargs: " + tiller.args(),
+                "command: " + (flags.command() == null ? "[]" : flags.command()) + "\nargs: " + flags.args()));
+        steps.add(new Step("resume", "Start Tiller again", "replicas: 0", "replicas: " + tiller.desiredReplicas()));
+        steps.add(new Step("retire", "Keep the ConfigMaps as labelled backups",
+                "ConfigMaps read by Tiller", "ConfigMaps labelled helm-warden.io/migrated=true, kept for rollback"));
+        return new MigrationPlan(tiller.id(), List.copyOf(steps), refusal);
+    }
+
+    private static Optional<String> refusal(Tiller tiller) {
+        if (!"Deployment".equals(tiller.workloadKind())) {
+            return Optional.of("only a Tiller run as a Deployment can be migrated; this one is a " + tiller.workloadKind());
+        }
+        if (!tiller.storage().inConfigMaps()) {
+            return Optional.of("this Tiller already stores releases in " + tiller.storage().backend());
+        }
+        if (!tiller.command().isEmpty() && (tiller.command().get(0).endsWith("sh") || tiller.command().contains("-c"))) {
+            return Optional.of("the Tiller starts through a shell (" + tiller.command().get(0)
+                    + "): its flags cannot be rewritten safely; change the command by hand");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,116 @@
+package io.helmwarden.remediation;
+
+import io.helmwarden.audit.AuditEntry;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.audit.AuditLog;
+import io.helmwarden.cluster.ClusterRegistry;
+import io.helmwarden.inventory.Tiller;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs remediations step by step in the background: each step is recorded before and after it runs, and
+ * audited; a run interrupted by a crash or restart is resumed from its first unfinished step when the app
+ * starts again, and its steps, being idempotent, do not repeat their effects.
+ */
+@Service
+public class RemediationExecutor implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(RemediationExecutor.class);
+
+    private final RemediationRuns runs;
+    private final ClusterRegistry clusters;
+    private final AuditLog audit;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "remediation");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit) {
+        this.runs = runs;
+        this.clusters = clusters;
+        this.audit = audit;
+    }
+
+    /**
+     * Starts migrating a Tiller's records to Secrets, if no other run holds it.
+     *
+     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
+     * @throws IllegalStateException          when the plan refuses (the message says why)
+     */
+    public RemediationRun startStorageMigration(Tiller tiller, AuditEvent.Actor actor) {
+        MigrationPlan plan = MigrationPlan.of(tiller);
+        plan.refusal().ifPresent(reason -> {
+            throw new IllegalStateException(reason);
+        });
+        RemediationRun run = runs.create(tiller.id(), tiller.team().orElse(null), MigrationPlan.REMEDIATION, actor.subject(),
+                tiller.storage().namespace(), MigrationPlan.STEP_NAMES);
+        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+                .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
+                .details(MigrationPlan.REMEDIATION + " run " + run.id()));
+        worker.submit(() -> execute(run.id()));
+        return run;
+    }
+
+    /** Resumes what a crash or restart interrupted. */
+    @EventListener(ApplicationReadyEvent.class)
+    void resumeUnfinished() {
+        for (RemediationRun run : runs.unfinished()) {
+            log.info("resuming remediation run {} for {}", run.id(), run.tillerId());
+            worker.submit(() -> execute(run.id()));
+        }
+    }
+
+    /** Runs every step not done yet, in order, in the calling thread (tests call it to resume a run). */
+    void execute(String runId) {
+        RemediationRun run = runs.find(runId).orElseThrow();
+        if (run.finished()) {
+            return;
+        }
+        String team = run.team();
+        for (RemediationRun.StepState step : run.steps()) {
+            if (step.status() == RemediationRun.StepStatus.DONE) {
+                continue;
+            }
+            RemediationRun current = runs.find(runId).orElseThrow();
+            var actor = new AuditEvent.Actor(current.requestedBy(), null, null);
+            runs.stepStarted(runId, step.index());
+            try {
+                var client = clusters.find(current.cluster())
+                        .orElseThrow(() -> new StorageMigration.StepFailed("cluster " + current.cluster() + " is gone"))
+                        .client();
+                String detail = new StorageMigration(client, current).execute(step.name(), runs);
+                runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
+                audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.SUCCESS)
+                        .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())
+                        .details(step.name() + ": " + detail));
+            } catch (RuntimeException e) {
+                String reason = e instanceof StorageMigration.StepFailed ? e.getMessage()
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+                runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.FAILED, reason);
+                runs.finish(runId, RemediationRun.State.FAILED, step.name() + ": " + reason);
+                audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.FAILURE)
+                        .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())
+                        .details(step.name() + ": " + reason));
+                log.warn("remediation run {} failed at {}: {}", runId, step.name(), reason);
+                return;
+            }
+        }
+        runs.finish(runId, RemediationRun.State.DONE, null);
+        audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), "remediation-finished",
+                AuditEntry.Outcome.SUCCESS).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())
+                .details(run.remediation() + " run " + runId));
+    }
+
+    @Override
+    public void destroy() {
+        worker.shutdownNow();
+    }
+}

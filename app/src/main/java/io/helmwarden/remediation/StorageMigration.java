@@ -1,0 +1,282 @@
+package io.helmwarden.remediation;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.helmwarden.release.ReleaseDecodingException;
+import io.helmwarden.release.ReleaseRecordCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The steps that move a Tiller's records from ConfigMaps to Secrets, against the API server. Every step is
+ * idempotent: run twice (after a crash, a restart), it finds its work done and changes nothing. Writes use
+ * resourceVersion preconditions; a conflict re-reads and decides again, never overwrites.
+ */
+final class StorageMigration {
+
+    static final String MIGRATED_LABEL = "helm-warden.io/migrated";
+    private static final Map<String, String> RECORD_LABELS = Map.of("OWNER", "TILLER");
+    private static final Duration QUIESCE_TIMEOUT = Duration.ofMinutes(5);
+
+    /** A step cannot go on; the message says why, for people. */
+    static final class StepFailed extends RuntimeException {
+        StepFailed(String message) {
+            super(message);
+        }
+    }
+
+    private final KubernetesClient client;
+    private final RemediationRun run;
+
+    StorageMigration(KubernetesClient client, RemediationRun run) {
+        this.client = client;
+        this.run = run;
+    }
+
+    /** Runs one step by name; returns what it did, for the run's record and the audit log. */
+    String execute(String step, RemediationRuns runs) {
+        return switch (step) {
+            case "preflight" -> preflight();
+            case "quiesce" -> quiesce(runs);
+            case "copy" -> copy();
+            case "verify" -> verify();
+            case "switch" -> switchStorage();
+            case "resume" -> resume();
+            case "retire" -> retire();
+            default -> throw new IllegalStateException("unknown step " + step);
+        };
+    }
+
+    private String preflight() {
+        deployment();
+        List<ConfigMap> records = configMapRecords();
+        int identical = 0;
+        long bytes = 0;
+        for (ConfigMap record : records) {
+            String payload = payload(record);
+            bytes += payload.length();
+            Secret existing = secret(record.getMetadata().getName());
+            if (existing != null) {
+                if (!payload.equals(secretPayload(existing))) {
+                    throw new StepFailed("Secret " + run.storageNamespace() + "/" + record.getMetadata().getName()
+                            + " already exists with different content: resolve it by hand before migrating");
+                }
+                identical++;
+            }
+        }
+        return records.size() + " records (" + bytes + " bytes of payload); " + identical
+                + " already have an identical Secret";
+    }
+
+    private String quiesce(RemediationRuns runs) {
+        Deployment deployment = deployment();
+        int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+        // Recorded once, before scaling: a resumed run restores the count from before the migration.
+        runs.originalReplicas(run.id(), replicas);
+        if (replicas != 0) {
+            scale(0);
+        }
+        Instant deadline = Instant.now().plus(QUIESCE_TIMEOUT);
+        while (!runningPods().isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new StepFailed("Tiller pods still run " + QUIESCE_TIMEOUT.toMinutes() + " minutes after scaling to 0");
+            }
+            sleep();
+        }
+        return "scaled from " + replicas + " to 0; no Tiller pod running";
+    }
+
+    private String copy() {
+        int created = 0;
+        int present = 0;
+        for (ConfigMap record : configMapRecords()) {
+            String name = record.getMetadata().getName();
+            String payload = payload(record);
+            Secret existing = secret(name);
+            if (existing != null) {
+                if (!payload.equals(secretPayload(existing))) {
+                    throw new StepFailed("Secret " + run.storageNamespace() + "/" + name
+                            + " appeared with different content during the run: not overwritten");
+                }
+                present++;
+                continue;
+            }
+            Secret secret = new SecretBuilder()
+                    .withNewMetadata().withName(name).withNamespace(run.storageNamespace())
+                    .withLabels(record.getMetadata().getLabels()).endMetadata()
+                    // Tiller's secret driver stores the payload string as the Secret's bytes, with no type.
+                    .withData(Map.of("release", Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.US_ASCII))))
+                    .build();
+            try {
+                client.secrets().inNamespace(run.storageNamespace()).resource(secret).create();
+                created++;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // Created between our read and our write: judged like one found before.
+                if (!payload.equals(secretPayload(secret(name)))) {
+                    throw new StepFailed("Secret " + name + " was created concurrently with different content");
+                }
+                present++;
+            }
+        }
+        return created + " Secrets created, " + present + " already there and identical";
+    }
+
+    private String verify() {
+        int verified = 0;
+        for (ConfigMap record : configMapRecords()) {
+            String name = record.getMetadata().getName();
+            Secret secret = secret(name);
+            if (secret == null || !payload(record).equals(secretPayload(secret))) {
+                throw new StepFailed("Secret " + name + " does not match its ConfigMap");
+            }
+            try {
+                ReleaseRecordCodec.decode(secretPayload(secret));
+            } catch (ReleaseDecodingException e) {
+                throw new StepFailed("Secret " + name + " does not decode: " + e.getMessage());
+            }
+            verified++;
+        }
+        return verified + " Secrets byte-identical to their ConfigMaps, each decoding as a Helm 2 release";
+    }
+
+    private String switchStorage() {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Deployment deployment = deployment();
+            var container = tillerContainer(deployment);
+            var flags = StorageFlag.set(container.getCommand(), container.getArgs(), "secret");
+            boolean unchanged = Objects.equals(emptyToNull(container.getCommand()), flags.command())
+                    && Objects.equals(Objects.requireNonNullElse(container.getArgs(), List.of()), flags.args());
+            if (unchanged) {
+                return "already --storage=secret";
+            }
+            Deployment changed = new DeploymentBuilder(deployment).build();
+            var target = tillerContainer(changed);
+            target.setCommand(flags.command());
+            target.setArgs(flags.args());
+            try {
+                // resourceVersion is kept: a concurrent change makes this fail, and we decide again.
+                client.apps().deployments().inNamespace(run.namespace()).resource(changed).update();
+                return "command " + flags.command() + ", args " + flags.args();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+        throw new StepFailed("the Deployment kept changing while switching its storage flag");
+    }
+
+    private String resume() {
+        int replicas = Objects.requireNonNullElse(run.originalReplicas(), 1);
+        scale(replicas);
+        return "scaled back to " + replicas;
+    }
+
+    private String retire() {
+        int labelled = 0;
+        for (ConfigMap record : configMapRecords()) {
+            if (!"true".equals(record.getMetadata().getLabels().get(MIGRATED_LABEL))) {
+                client.configMaps().inNamespace(run.storageNamespace()).withName(record.getMetadata().getName())
+                        .edit(configMap -> {
+                            configMap.getMetadata().getLabels().put(MIGRATED_LABEL, "true");
+                            return configMap;
+                        });
+                labelled++;
+            }
+        }
+        return labelled + " ConfigMaps kept as backups, labelled " + MIGRATED_LABEL + "=true";
+    }
+
+    private void scale(int replicas) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Deployment deployment = deployment();
+            if (Objects.equals(deployment.getSpec().getReplicas(), replicas)) {
+                return;
+            }
+            Deployment changed = new DeploymentBuilder(deployment).editSpec().withReplicas(replicas).endSpec().build();
+            try {
+                client.apps().deployments().inNamespace(run.namespace()).resource(changed).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+        throw new StepFailed("the Deployment kept changing while scaling it to " + replicas);
+    }
+
+    private Deployment deployment() {
+        Deployment deployment = client.apps().deployments().inNamespace(run.namespace()).withName(run.tillerName()).get();
+        if (deployment == null) {
+            throw new StepFailed("Deployment " + run.namespace() + "/" + run.tillerName() + " is gone");
+        }
+        return deployment;
+    }
+
+    private List<Pod> runningPods() {
+        var labels = deployment().getSpec().getSelector().getMatchLabels();
+        return client.pods().inNamespace(run.namespace()).withLabels(labels).list().getItems().stream()
+                .filter(pod -> pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()))
+                .toList();
+    }
+
+    /** Records Tiller itself wrote; backups from an earlier run are records too. */
+    private List<ConfigMap> configMapRecords() {
+        return new ArrayList<>(client.configMaps().inNamespace(run.storageNamespace()).withLabels(RECORD_LABELS).list()
+                .getItems());
+    }
+
+    private Secret secret(String name) {
+        return client.secrets().inNamespace(run.storageNamespace()).withName(name).get();
+    }
+
+    private static String payload(ConfigMap record) {
+        String payload = record.getData() == null ? null : record.getData().get("release");
+        if (payload == null) {
+            throw new StepFailed("ConfigMap " + record.getMetadata().getName() + " has no release payload");
+        }
+        return payload;
+    }
+
+    private static String secretPayload(Secret secret) {
+        String data = secret.getData() == null ? null : secret.getData().get("release");
+        return data == null ? null : new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII);
+    }
+
+    private static Container tillerContainer(Deployment deployment) {
+        var containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+        return containers.stream().filter(c -> c.getImage() != null && c.getImage().contains("tiller")).findFirst()
+                .or(() -> containers.stream().filter(c -> "tiller".equals(c.getName())).findFirst())
+                .orElse(containers.get(0));
+    }
+
+    private static List<String> emptyToNull(List<String> list) {
+        return list == null || list.isEmpty() ? null : list;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailed("interrupted while waiting for Tiller pods to stop");
+        }
+    }
+}

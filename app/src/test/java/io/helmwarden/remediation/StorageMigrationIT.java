@@ -1,0 +1,249 @@
+package io.helmwarden.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.check.Finding;
+import io.helmwarden.cluster.AdditionalClusters;
+import io.helmwarden.cluster.Cluster;
+import io.helmwarden.demo.DemoFleet;
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.inventory.Tiller;
+import io.helmwarden.provisioning.HelmInit;
+import io.helmwarden.release.ReleaseRecords;
+import io.helmwarden.release.ReleaseStorage;
+import io.helmwarden.release.hapi.chart.Chart;
+import io.helmwarden.release.hapi.chart.Config;
+import io.helmwarden.release.hapi.chart.Metadata;
+import io.helmwarden.release.hapi.release.Info;
+import io.helmwarden.release.hapi.release.Release;
+import io.helmwarden.release.hapi.release.Status;
+import io.helmwarden.support.kube.KubeApiServer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * ConfigMap → Secret migration against the real API server: hundreds of records of every status, some near
+ * the object size limit; flags kept in either layout; replicas restored; the finding gone; a conflicting
+ * Secret stops the run untouched; two requests for one Tiller run once; a run cut off after copying resumes
+ * without duplicating or altering anything.
+ */
+@SpringBootTest(properties = {
+        "spring.datasource.url=jdbc:h2:mem:storage-migration;DB_CLOSE_DELAY=-1",
+        "spring.security.oauth2.client.registration.test.client-id=helm-warden",
+        "spring.security.oauth2.client.registration.test.authorization-grant-type=authorization_code",
+        "spring.security.oauth2.client.registration.test.redirect-uri={baseUrl}/login/oauth2/code/test",
+        "spring.security.oauth2.client.provider.test.authorization-uri=https://idp.invalid/authorize",
+        "spring.security.oauth2.client.provider.test.token-uri=https://idp.invalid/token",
+        "helmwarden.inventory-refresh=200ms"})
+class StorageMigrationIT {
+
+    static final AuditEvent.Actor ADMIN = new AuditEvent.Actor("admin", "Alex Admin", "PLATFORM_ADMIN");
+    static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+    @Autowired
+    FleetState fleet;
+
+    @Autowired
+    RemediationExecutor executor;
+
+    @Autowired
+    RemediationRuns runs;
+
+    final KubernetesClient admin = KubeApiServer.shared().adminClient();
+
+    @TestConfiguration
+    static class RealCluster {
+        @Bean
+        AdditionalClusters realApiServer() {
+            KubeApiServer server = KubeApiServer.shared();
+            return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
+                    server.adminClient()));
+        }
+    }
+
+    @Test
+    void migratesHundredsOfRecordsKeepingEveryFlag() {
+        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()).serviceAccount("tiller")
+                .args("--listen=127.0.0.1:44134", "--history-max=20"), 3, 240, 2);
+        Tiller tiller = awaitTiller(ns, 242);
+        assertThat(checks(tiller)).contains("releases-in-configmaps");
+        Map<String, String> before = configMapPayloads(ns);
+
+        RemediationRun run = executor.startStorageMigration(tiller, ADMIN);
+        RemediationRun done = awaitFinished(run.id());
+
+        assertThat(done.state()).as(done.error()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(secretPayloads(ns)).isEqualTo(before);
+        var deployment = admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get();
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("--listen=127.0.0.1:44134", "--history-max=20", "--storage=secret");
+        assertThat(container.getCommand()).isNullOrEmpty();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(admin.configMaps().inNamespace(ns).withLabel(StorageMigration.MIGRATED_LABEL, "true").list().getItems())
+                .hasSize(242);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("releases-in-configmaps"));
+        assertThat(done.steps()).allSatisfy(step -> assertThat(step.status()).isEqualTo(RemediationRun.StepStatus.DONE));
+    }
+
+    @Test
+    void aStorageFlagInCommandIsRewrittenInPlace() {
+        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet())
+                .command("/tiller", "--storage=configmap", "-listen=127.0.0.1:44134"), 1, 5, 0);
+        RemediationRun done = awaitFinished(executor.startStorageMigration(awaitTiller(ns, 5), ADMIN).id());
+        assertThat(done.state()).as(done.error()).isEqualTo(RemediationRun.State.DONE);
+        var container = admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getCommand()).containsExactly("/tiller", "--storage=secret", "-listen=127.0.0.1:44134");
+        assertThat(container.getArgs()).isNullOrEmpty();
+    }
+
+    @Test
+    void aSecretWithDifferentContentStopsTheRunAndChangesNothing() {
+        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 2, 10, 0);
+        Tiller tiller = awaitTiller(ns, 10);
+        String victim = tiller.records().get(0).objectName();
+        admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(victim).endMetadata()
+                .withData(Map.of("release", Base64.getEncoder().encodeToString("someone else's".getBytes()))).build())
+                .create();
+
+        RemediationRun failed = awaitFinished(executor.startStorageMigration(tiller, ADMIN).id());
+
+        assertThat(failed.state()).isEqualTo(RemediationRun.State.FAILED);
+        assertThat(failed.error()).contains("preflight", victim, "different content");
+        assertThat(admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get().getSpec()
+                .getReplicas()).isEqualTo(2);
+        assertThat(secretPayloads(ns)).hasSize(1);
+        assertThat(runs.forTiller(tiller.id())).hasSize(1);
+    }
+
+    @Test
+    void twoRequestsForOneTillerRunOnce() {
+        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 30, 0);
+        Tiller tiller = awaitTiller(ns, 30);
+        RemediationRun first = executor.startStorageMigration(tiller, ADMIN);
+        assertThatThrownBy(() -> executor.startStorageMigration(tiller, ADMIN))
+                .isInstanceOf(RemediationRuns.AlreadyRunning.class);
+        assertThat(awaitFinished(first.id()).state()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(runs.forTiller(tiller.id())).hasSize(1);
+    }
+
+    @Test
+    void aRunCutOffAfterCopyingResumesWithoutDuplicatingOrAltering() {
+        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 2, 40, 0);
+        Tiller tiller = awaitTiller(ns, 40);
+        Map<String, String> before = configMapPayloads(ns);
+        // As if the app died right after copying, before recording it: preflight and quiesce recorded done,
+        // the copy's effect in the cluster, its step still RUNNING.
+        RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
+        var migration = new StorageMigration(admin, run);
+        for (int step = 0; step < 2; step++) {
+            runs.stepStarted(run.id(), step);
+            runs.stepFinished(run.id(), step, RemediationRun.StepStatus.DONE,
+                    new StorageMigration(admin, runs.find(run.id()).orElseThrow()).execute(MigrationPlan.STEP_NAMES.get(step), runs));
+        }
+        runs.stepStarted(run.id(), 2);
+        new StorageMigration(admin, runs.find(run.id()).orElseThrow()).execute("copy", runs);
+
+        executor.execute(run.id());
+
+        RemediationRun resumed = runs.find(run.id()).orElseThrow();
+        assertThat(resumed.state()).as(resumed.error()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(resumed.steps().get(2).detail()).isEqualTo("0 Secrets created, 40 already there and identical");
+        assertThat(secretPayloads(ns)).isEqualTo(before);
+        assertThat(admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get().getSpec()
+                .getReplicas()).isEqualTo(2);
+        assertThat(migration).isNotNull();
+    }
+
+    /** A Tiller with {@code records} small records of every status and {@code large} near the size limit. */
+    private String tiller(HelmInit init, int replicas, int records, int large) {
+        String ns = init.namespace();
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.add(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build());
+        objects.add(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName("tiller")
+                .withNamespace(ns).endMetadata().build());
+        init.objects().stream().filter(o -> !(o instanceof io.fabric8.kubernetes.api.model.Service)).forEach(objects::add);
+        var deployment = (io.fabric8.kubernetes.api.model.apps.Deployment) objects.stream()
+                .filter(o -> o.getKind().equals("Deployment")).findFirst().orElseThrow();
+        deployment.getSpec().setReplicas(replicas);
+        Status.Code[] codes = java.util.Arrays.stream(Status.Code.values()).filter(c -> c != Status.Code.UNRECOGNIZED)
+                .toArray(Status.Code[]::new);
+        Instant created = Instant.parse("2020-01-01T00:00:00Z");
+        for (int i = 0; i < records; i++) {
+            objects.add(ReleaseRecords.create(release("app" + (i / 4), i % 4 + 1, codes[i % codes.length], 200),
+                    ReleaseStorage.CONFIGMAP, ns, created.plusSeconds(i)));
+        }
+        for (int i = 0; i < large; i++) {
+            // Random bytes do not compress: about 930 KB once base64-encoded, under the API's 1 MiB limit.
+            objects.add(ReleaseRecords.create(release("big" + i, 1, Status.Code.DEPLOYED, 690_000),
+                    ReleaseStorage.CONFIGMAP, ns, created));
+        }
+        DemoFleet.createIn(admin, objects);
+        return ns;
+    }
+
+    private static Release release(String name, int revision, Status.Code code, int manifestBytes) {
+        byte[] noise = new byte[manifestBytes];
+        new SecureRandom().nextBytes(noise);
+        return Release.newBuilder().setName(name).setVersion(revision).setNamespace("apps")
+                .setChart(Chart.newBuilder().setMetadata(Metadata.newBuilder().setName("chart").setVersion("1.0.0"))
+                        .addTemplates(io.helmwarden.release.hapi.chart.Template.newBuilder().setName("t")
+                                .setData(ByteString.copyFrom(noise))))
+                .setConfig(Config.newBuilder().setRaw("password: secret-" + name))
+                .setInfo(Info.newBuilder().setStatus(Status.newBuilder().setCode(code)))
+                .build();
+    }
+
+    private Tiller awaitTiller(String ns, int records) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("real/" + ns + "/tiller-deploy")
+                .map(state -> state.tiller().storage().configMapRecords() == records).orElse(false));
+        return tillerNow(ns);
+    }
+
+    private Tiller tillerNow(String ns) {
+        return fleet.tiller("real/" + ns + "/tiller-deploy").orElseThrow().tiller();
+    }
+
+    private List<String> checks(Tiller tiller) {
+        return fleet.tiller(tiller.id()).orElseThrow().findings().stream().map(Finding::checkId).toList();
+    }
+
+    private RemediationRun awaitFinished(String runId) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> runs.find(runId).orElseThrow().finished());
+        return runs.find(runId).orElseThrow();
+    }
+
+    private Map<String, String> configMapPayloads(String ns) {
+        return admin.configMaps().inNamespace(ns).withLabel("OWNER", "TILLER").list().getItems().stream()
+                .collect(Collectors.toMap(cm -> cm.getMetadata().getName(), (ConfigMap cm) -> cm.getData().get("release")));
+    }
+
+    private Map<String, String> secretPayloads(String ns) {
+        return admin.secrets().inNamespace(ns).list().getItems().stream()
+                .filter(s -> s.getData() != null && s.getData().containsKey("release"))
+                .collect(Collectors.toMap(s -> s.getMetadata().getName(), (Secret s) -> new String(
+                        Base64.getDecoder().decode(s.getData().get("release")), StandardCharsets.US_ASCII)));
+    }
+}
