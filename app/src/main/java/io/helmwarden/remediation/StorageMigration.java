@@ -172,7 +172,7 @@ final class StorageMigration {
             try {
                 // resourceVersion is kept: a concurrent change makes this fail, and we decide again.
                 client.apps().deployments().inNamespace(run.namespace()).resource(changed).update();
-                return "command " + flags.command() + ", args " + flags.args();
+                return (flags.command() == null ? "" : "command " + flags.command() + ", ") + "args " + flags.args();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;

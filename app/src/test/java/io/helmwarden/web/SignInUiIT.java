@@ -89,6 +89,24 @@ class SignInUiIT {
         assertThat(browser.findElement(By.cssSelector("[data-testid=values]")).getText()).startsWith("supplied");
         assertThat(browser.getPageSource()).contains("redis 10.5.7").doesNotContain("r3dis-Pr0d-2019!");
         Browser.screenshot(browser, "release");
+
+        // One-click remediation: the plan, the typed confirmation, live progress to done.
+        browser.navigate().back();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=plan-migration]")));
+        browser.get(browser.findElement(By.cssSelector("[data-testid=plan-migration]")).getAttribute("href"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=plan]")));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=plan]")).getText()).contains("--storage=secret");
+        browser.findElement(By.cssSelector("[data-testid=confirm]")).sendKeys("kube-system/wrong-name");
+        browser.findElement(By.cssSelector("[data-testid=run-migration]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=remediation-error]")));
+        browser.findElement(By.cssSelector("[data-testid=confirm]")).sendKeys("kube-system/tiller-deploy");
+        browser.findElement(By.cssSelector("[data-testid=run-migration]")).click();
+        wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=run-state] .badge"),
+                java.util.regex.Pattern.compile("DONE|FAILED")));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=run-state]")).getText()).contains("DONE");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=run-steps]")).getText())
+                .contains("9 Secrets created", "byte-identical", "--storage=secret");
+        Browser.screenshot(browser, "remediation");
         browser.get("http://127.0.0.1:" + port + "/");
 
         browser.findElement(By.cssSelector("[data-testid=sign-out]")).click();

@@ -1,0 +1,126 @@
+package io.helmwarden.web;
+
+import io.helmwarden.fleet.ClusterInventory;
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.inventory.Tiller;
+import io.helmwarden.remediation.MigrationPlan;
+import io.helmwarden.remediation.RemediationExecutor;
+import io.helmwarden.remediation.RemediationRun;
+import io.helmwarden.remediation.RemediationRuns;
+import io.helmwarden.tenancy.Role;
+import io.helmwarden.tenancy.Viewer;
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Guided remediation: the plan and its exact changes (a dry run, for anyone who may see the Tiller), a
+ * confirmation by typing the Tiller's name, then the run's live progress. Admins may run it; team leads for
+ * their teams' Tillers when {@code helmwarden.remediation.team-leads-may-run}; auditors and members never.
+ */
+@Controller
+class RemediationController {
+
+    private static final String MIGRATION = "/tillers/{cluster}/{namespace}/{name}/remediations/" + MigrationPlan.REMEDIATION;
+
+    private final FleetState fleet;
+    private final RemediationExecutor executor;
+    private final RemediationRuns runs;
+    private final ObjectAccess access;
+    private final boolean teamLeadsMayRun;
+
+    RemediationController(FleetState fleet, RemediationExecutor executor, RemediationRuns runs, ObjectAccess access,
+            @Value("${helmwarden.remediation.team-leads-may-run:true}") boolean teamLeadsMayRun) {
+        this.fleet = fleet;
+        this.executor = executor;
+        this.runs = runs;
+        this.access = access;
+        this.teamLeadsMayRun = teamLeadsMayRun;
+    }
+
+    @GetMapping(MIGRATION)
+    String preview(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
+            Authentication authentication, Model model) {
+        Tiller tiller = visible(cluster, namespace, name, authentication).tiller();
+        addPreview(tiller, Viewer.of(authentication), model);
+        return "remediation/preview";
+    }
+
+    @PostMapping(MIGRATION)
+    String start(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
+            @RequestParam(defaultValue = "") String confirm, Authentication authentication, Model model,
+            HttpServletResponse response) {
+        Tiller tiller = visible(cluster, namespace, name, authentication).tiller();
+        Viewer viewer = Viewer.of(authentication);
+        if (!mayRun(viewer, tiller)) {
+            throw new AccessDeniedException("may not remediate " + tiller.id());
+        }
+        String expected = tiller.namespace() + "/" + tiller.name();
+        String error;
+        if (!expected.equals(confirm.strip())) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            error = "Type " + expected + " to confirm.";
+        } else {
+            try {
+                RemediationRun run = executor.startStorageMigration(tiller, Audits.actor(authentication));
+                return "redirect:/remediation-runs/" + run.id();
+            } catch (RemediationRuns.AlreadyRunning | IllegalStateException e) {
+                response.setStatus(HttpServletResponse.SC_CONFLICT);
+                error = e.getMessage();
+            }
+        }
+        addPreview(tiller, viewer, model);
+        model.addAttribute("error", error);
+        return "remediation/preview";
+    }
+
+    @GetMapping("/remediation-runs/{id}")
+    String run(@PathVariable String id, Authentication authentication, Model model) {
+        addRun(id, authentication, model);
+        return "remediation/run";
+    }
+
+    /** The progress fragment htmx polls while the run goes on. */
+    @HxRequest
+    @GetMapping("/remediation-runs/{id}")
+    String runFragment(@PathVariable String id, Authentication authentication, Model model) {
+        addRun(id, authentication, model);
+        return "remediation/run :: progress";
+    }
+
+    private void addRun(String id, Authentication authentication, Model model) {
+        Viewer viewer = Viewer.of(authentication);
+        RemediationRun run = access.visibleOrNotFound(runs.find(id),
+                r -> viewer.seesEverything() || r.team() != null && viewer.teams().contains(r.team()), authentication,
+                r -> event -> event.target(r.team(), r.cluster(), r.namespace(), "Remediation run " + r.id()));
+        model.addAttribute("run", run);
+    }
+
+    private void addPreview(Tiller tiller, Viewer viewer, Model model) {
+        model.addAttribute("tiller", tiller);
+        model.addAttribute("plan", MigrationPlan.of(tiller));
+        model.addAttribute("mayRun", mayRun(viewer, tiller));
+        model.addAttribute("runs", runs.forTiller(tiller.id()));
+    }
+
+    private boolean mayRun(Viewer viewer, Tiller tiller) {
+        return viewer.roles().contains(Role.PLATFORM_ADMIN)
+                || teamLeadsMayRun && tiller.team().map(viewer.leads()::contains).orElse(false);
+    }
+
+    private ClusterInventory.TillerState visible(String cluster, String namespace, String name,
+            Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
+        return access.visibleOrNotFound(fleet.tiller(cluster + "/" + namespace + "/" + name),
+                state -> viewer.maySee(state.tiller().team()), authentication,
+                state -> event -> event.target(state.tiller().team().orElse(null), cluster, namespace, "Tiller " + name));
+    }
+}
