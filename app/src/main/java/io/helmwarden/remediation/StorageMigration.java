@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -61,6 +62,7 @@ final class StorageMigration {
     }
 
     private String preflight() {
+        String rights = checkOwnRights();
         deployment();
         List<ConfigMap> records = configMapRecords();
         int identical = 0;
@@ -78,7 +80,32 @@ final class StorageMigration {
             }
         }
         return records.size() + " records (" + bytes + " bytes of payload); " + identical
-                + " already have an identical Secret";
+                + " already have an identical Secret; " + rights;
+    }
+
+    /** Asks the API server whether Helm Warden's own identity may do every write the run needs. */
+    private String checkOwnRights() {
+        List<String[]> needed = List.of(
+                new String[] {"create", "", "secrets", run.storageNamespace()},
+                new String[] {"list", "", "configmaps", run.storageNamespace()},
+                new String[] {"update", "", "configmaps", run.storageNamespace()},
+                new String[] {"update", "apps", "deployments", run.namespace()},
+                new String[] {"list", "", "pods", run.namespace()});
+        List<String> missing = new ArrayList<>();
+        for (String[] right : needed) {
+            var review = client.authorization().v1().selfSubjectAccessReview().create(
+                    new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
+                            .withVerb(right[0]).withGroup(right[1]).withResource(right[2]).withNamespace(right[3])
+                            .endResourceAttributes().endSpec().build());
+            if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAllowed())) {
+                missing.add(right[0] + " " + (right[1].isEmpty() ? "" : right[1] + "/") + right[2] + " in " + right[3]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new StepFailed("Helm Warden's identity may not " + String.join(", ", missing)
+                    + ": grant these before migrating");
+        }
+        return "Helm Warden's identity holds every right the run needs";
     }
 
     private String quiesce(RemediationRuns runs) {

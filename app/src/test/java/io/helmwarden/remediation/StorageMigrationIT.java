@@ -139,6 +139,19 @@ class StorageMigrationIT {
     }
 
     @Test
+    void missingRightsAreNamedBeforeAnythingChanges() {
+        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
+        Tiller tiller = awaitTiller(ns, 3);
+        // The same run, executed with an identity that may only read: preflight names what is missing.
+        RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
+        var readOnly = KubeApiServer.shared().clientAs("read-only-warden");
+        assertThatThrownBy(() -> new StorageMigration(readOnly, run).execute("preflight", runs))
+                .hasMessageContaining("may not create secrets in " + ns)
+                .hasMessageContaining("update apps/deployments in " + ns);
+        runs.finish(run.id(), RemediationRun.State.FAILED, "test");
+    }
+
+    @Test
     void twoRequestsForOneTillerRunOnce() {
         String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 30, 0);
         Tiller tiller = awaitTiller(ns, 30);
