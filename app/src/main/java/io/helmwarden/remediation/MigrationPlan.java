@@ -15,6 +15,7 @@ import java.util.Optional;
 public record MigrationPlan(String tillerId, List<Step> steps, Optional<String> refusal) {
 
     public static final String REMEDIATION = "migrate-storage-to-secrets";
+    public static final String ROLLBACK = "rollback-storage-to-configmaps";
 
     /** One step as people preview it. */
     public record Step(String name, String title, String before, String after) {
@@ -23,6 +24,13 @@ public record MigrationPlan(String tillerId, List<Step> steps, Optional<String> 
     /** The steps every run executes, in order; their names key the executor's actions. */
     public static final List<String> STEP_NAMES = List.of("preflight", "quiesce", "copy", "verify", "switch", "resume",
             "retire");
+
+    /**
+     * Undoing a migration: records Tiller wrote or changed as Secrets since are copied back first, so the
+     * ConfigMaps hold every revision again before Tiller reads them.
+     */
+    public static final List<String> ROLLBACK_STEP_NAMES = List.of("quiesce", "copy-back", "switch-back", "resume",
+            "unretire");
 
     public static MigrationPlan of(Tiller tiller) {
         Optional<String> refusal = refusal(tiller);

@@ -59,6 +59,25 @@ public class RemediationExecutor implements DisposableBean {
         return run;
     }
 
+    /**
+     * Undoes a finished migration: Tiller reads ConfigMaps again, with every revision it wrote meanwhile.
+     *
+     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
+     * @throws IllegalStateException          when the run is not a finished migration
+     */
+    public RemediationRun startRollback(RemediationRun migration, AuditEvent.Actor actor) {
+        if (!MigrationPlan.REMEDIATION.equals(migration.remediation()) || migration.state() != RemediationRun.State.DONE) {
+            throw new IllegalStateException("only a finished migration can be rolled back");
+        }
+        RemediationRun run = runs.create(migration.tillerId(), migration.team(), MigrationPlan.ROLLBACK, actor.subject(),
+                migration.storageNamespace(), MigrationPlan.ROLLBACK_STEP_NAMES);
+        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+                .target(migration.team(), migration.cluster(), migration.namespace(), "Tiller " + migration.tillerName())
+                .details(MigrationPlan.ROLLBACK + " run " + run.id() + " of " + migration.id()));
+        worker.submit(() -> execute(run.id()));
+        return run;
+    }
+
     /** Resumes what a crash or restart interrupted. */
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinished() {

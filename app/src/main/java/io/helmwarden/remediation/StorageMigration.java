@@ -1,6 +1,7 @@
 package io.helmwarden.remediation;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,9 +56,12 @@ final class StorageMigration {
             case "quiesce" -> quiesce(runs);
             case "copy" -> copy();
             case "verify" -> verify();
-            case "switch" -> switchStorage();
+            case "switch" -> switchStorage("secret");
             case "resume" -> resume();
             case "retire" -> retire();
+            case "copy-back" -> copyBack();
+            case "switch-back" -> switchStorage("configmap");
+            case "unretire" -> unretire();
             default -> throw new IllegalStateException("unknown step " + step);
         };
     }
@@ -182,15 +187,15 @@ final class StorageMigration {
         return verified + " Secrets byte-identical to their ConfigMaps, each decoding as a Helm 2 release";
     }
 
-    private String switchStorage() {
+    private String switchStorage(String backend) {
         for (int attempt = 0; attempt < 5; attempt++) {
             Deployment deployment = deployment();
             var container = tillerContainer(deployment);
-            var flags = StorageFlag.set(container.getCommand(), container.getArgs(), "secret");
+            var flags = StorageFlag.set(container.getCommand(), container.getArgs(), backend);
             boolean unchanged = Objects.equals(emptyToNull(container.getCommand()), flags.command())
                     && Objects.equals(Objects.requireNonNullElse(container.getArgs(), List.of()), flags.args());
             if (unchanged) {
-                return "already --storage=secret";
+                return "already --storage=" + backend;
             }
             Deployment changed = new DeploymentBuilder(deployment).build();
             var target = tillerContainer(changed);
@@ -228,6 +233,50 @@ final class StorageMigration {
             }
         }
         return labelled + " ConfigMaps kept as backups, labelled " + MIGRATED_LABEL + "=true";
+    }
+
+    /** Secrets Tiller wrote or changed since the migration become ConfigMaps again; nothing is deleted. */
+    private String copyBack() {
+        Map<String, ConfigMap> configMaps = new HashMap<>();
+        configMapRecords().forEach(cm -> configMaps.put(cm.getMetadata().getName(), cm));
+        int created = 0;
+        int updated = 0;
+        for (Secret secret : client.secrets().inNamespace(run.storageNamespace()).withLabels(RECORD_LABELS).list()
+                .getItems()) {
+            String name = secret.getMetadata().getName();
+            String payload = secretPayload(secret);
+            ConfigMap existing = configMaps.get(name);
+            if (existing == null) {
+                client.configMaps().inNamespace(run.storageNamespace()).resource(new ConfigMapBuilder()
+                        .withNewMetadata().withName(name).withNamespace(run.storageNamespace())
+                        .withLabels(secret.getMetadata().getLabels()).endMetadata()
+                        .withData(Map.of("release", payload)).build()).create();
+                created++;
+            } else if (!payload.equals(payload(existing))) {
+                // Tiller rewrote this revision (an upgrade supersedes the previous one): its newest content wins.
+                ConfigMap changed = new ConfigMapBuilder(existing)
+                        .withData(Map.of("release", payload)).editMetadata()
+                        .withLabels(new HashMap<>(secret.getMetadata().getLabels())).endMetadata().build();
+                client.configMaps().inNamespace(run.storageNamespace()).resource(changed).update();
+                updated++;
+            }
+        }
+        return created + " ConfigMaps created and " + updated + " updated from records Tiller wrote as Secrets";
+    }
+
+    private String unretire() {
+        int unlabelled = 0;
+        for (ConfigMap record : configMapRecords()) {
+            if (record.getMetadata().getLabels().containsKey(MIGRATED_LABEL)) {
+                client.configMaps().inNamespace(run.storageNamespace()).withName(record.getMetadata().getName())
+                        .edit(configMap -> {
+                            configMap.getMetadata().getLabels().remove(MIGRATED_LABEL);
+                            return configMap;
+                        });
+                unlabelled++;
+            }
+        }
+        return unlabelled + " ConfigMaps are Tiller's records again; the Secrets stay until removed";
     }
 
     private void scale(int replicas) {

@@ -82,6 +82,24 @@ class RemediationController {
         return "remediation/preview";
     }
 
+    /** One click undoes a finished migration (the rollback is itself a run, previewed by its steps). */
+    @PostMapping("/remediation-runs/{id}/rollback")
+    String rollback(@PathVariable String id, Authentication authentication, Model model, HttpServletResponse response) {
+        addRun(id, authentication, model);
+        RemediationRun migration = (RemediationRun) model.getAttribute("run");
+        Tiller tiller = visible(migration.cluster(), migration.namespace(), migration.tillerName(), authentication).tiller();
+        if (!mayRun(Viewer.of(authentication), tiller)) {
+            throw new AccessDeniedException("may not remediate " + tiller.id());
+        }
+        try {
+            return "redirect:/remediation-runs/" + executor.startRollback(migration, Audits.actor(authentication)).id();
+        } catch (RemediationRuns.AlreadyRunning | IllegalStateException e) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            model.addAttribute("error", e.getMessage());
+            return "remediation/run";
+        }
+    }
+
     @GetMapping("/remediation-runs/{id}")
     String run(@PathVariable String id, Authentication authentication, Model model) {
         addRun(id, authentication, model);
@@ -102,6 +120,9 @@ class RemediationController {
                 r -> viewer.seesEverything() || r.team() != null && viewer.teams().contains(r.team()), authentication,
                 r -> event -> event.target(r.team(), r.cluster(), r.namespace(), "Remediation run " + r.id()));
         model.addAttribute("run", run);
+        model.addAttribute("mayRollBack", MigrationPlan.REMEDIATION.equals(run.remediation())
+                && run.state() == RemediationRun.State.DONE
+                && fleet.tiller(run.tillerId()).map(state -> mayRun(viewer, state.tiller())).orElse(false));
     }
 
     private void addPreview(Tiller tiller, Viewer viewer, Model model) {

@@ -108,6 +108,37 @@ class StorageMigrationIT {
     }
 
     @Test
+    void rollbackBringsBackConfigMapStorageWithEverythingTillerWroteMeanwhile() {
+        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()).args("--listen=127.0.0.1:44134"), 2, 8, 0);
+        Tiller tiller = awaitTiller(ns, 8);
+        RemediationRun migration = awaitFinished(executor.startStorageMigration(tiller, ADMIN).id());
+        assertThat(migration.state()).isEqualTo(RemediationRun.State.DONE);
+
+        // Tiller, now on Secrets, upgrades app0: revision 5 is new, revision 4 is rewritten as superseded.
+        Instant now = Instant.now();
+        var v5 = (Secret) ReleaseRecords.create(release("app0", 5, Status.Code.DEPLOYED, 100), ReleaseStorage.SECRET, ns, now);
+        admin.secrets().inNamespace(ns).resource(v5).create();
+        var v4 = (Secret) ReleaseRecords.create(release("app0", 4, Status.Code.SUPERSEDED, 100), ReleaseStorage.SECRET, ns, now);
+        admin.secrets().inNamespace(ns).withName("app0.v4").edit(secret -> {
+            secret.setData(v4.getData());
+            secret.getMetadata().getLabels().put("STATUS", "SUPERSEDED");
+            return secret;
+        });
+        Map<String, String> secretsBefore = secretPayloads(ns);
+
+        RemediationRun rollback = awaitFinished(executor.startRollback(migration, ADMIN).id());
+
+        assertThat(rollback.state()).as(rollback.error()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(configMapPayloads(ns)).isEqualTo(secretsBefore).hasSize(9);
+        assertThat(admin.configMaps().inNamespace(ns).withName("app0.v4").get().getMetadata().getLabels())
+                .containsEntry("STATUS", "SUPERSEDED").doesNotContainKey(StorageMigration.MIGRATED_LABEL);
+        var deployment = admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("--listen=127.0.0.1:44134", "--storage=configmap");
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
     void aStorageFlagInCommandIsRewrittenInPlace() {
         String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet())
                 .command("/tiller", "--storage=configmap", "-listen=127.0.0.1:44134"), 1, 5, 0);
