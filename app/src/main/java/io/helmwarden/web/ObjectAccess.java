@@ -3,6 +3,9 @@ package io.helmwarden.web;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
+import io.helmwarden.fleet.ClusterInventory;
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.tenancy.Viewer;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -19,9 +22,19 @@ import org.springframework.web.server.ResponseStatusException;
 class ObjectAccess {
 
     private final AuditLog audit;
+    private final FleetState fleet;
 
-    ObjectAccess(AuditLog audit) {
+    ObjectAccess(AuditLog audit, FleetState fleet) {
         this.audit = audit;
+        this.fleet = fleet;
+    }
+
+    /** A Tiller by its id's parts, if the viewer may see it. */
+    ClusterInventory.TillerState tiller(String cluster, String namespace, String name, Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
+        return visibleOrNotFound(fleet.tiller(cluster + "/" + namespace + "/" + name),
+                state -> viewer.maySee(state.tiller().team()), authentication,
+                state -> event -> event.target(state.tiller().team().orElse(null), cluster, namespace, "Tiller " + name));
     }
 
     /**

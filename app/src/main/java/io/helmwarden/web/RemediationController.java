@@ -1,6 +1,5 @@
 package io.helmwarden.web;
 
-import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.remediation.MigrationPlan;
@@ -49,7 +48,7 @@ class RemediationController {
     @GetMapping(MIGRATION)
     String preview(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
             Authentication authentication, Model model) {
-        Tiller tiller = visible(cluster, namespace, name, authentication).tiller();
+        Tiller tiller = access.tiller(cluster, namespace, name, authentication).tiller();
         addPreview(tiller, Viewer.of(authentication), model);
         return "remediation/preview";
     }
@@ -58,7 +57,7 @@ class RemediationController {
     String start(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
             @RequestParam(defaultValue = "") String confirm, Authentication authentication, Model model,
             HttpServletResponse response) {
-        Tiller tiller = visible(cluster, namespace, name, authentication).tiller();
+        Tiller tiller = access.tiller(cluster, namespace, name, authentication).tiller();
         Viewer viewer = Viewer.of(authentication);
         if (!mayRun(viewer, tiller)) {
             throw new AccessDeniedException("may not remediate " + tiller.id());
@@ -87,7 +86,7 @@ class RemediationController {
     String rollback(@PathVariable String id, Authentication authentication, Model model, HttpServletResponse response) {
         addRun(id, authentication, model);
         RemediationRun migration = (RemediationRun) model.getAttribute("run");
-        Tiller tiller = visible(migration.cluster(), migration.namespace(), migration.tillerName(), authentication).tiller();
+        Tiller tiller = access.tiller(migration.cluster(), migration.namespace(), migration.tillerName(), authentication).tiller();
         if (!mayRun(Viewer.of(authentication), tiller)) {
             throw new AccessDeniedException("may not remediate " + tiller.id());
         }
@@ -135,13 +134,5 @@ class RemediationController {
     private boolean mayRun(Viewer viewer, Tiller tiller) {
         return viewer.roles().contains(Role.PLATFORM_ADMIN)
                 || teamLeadsMayRun && tiller.team().map(viewer.leads()::contains).orElse(false);
-    }
-
-    private ClusterInventory.TillerState visible(String cluster, String namespace, String name,
-            Authentication authentication) {
-        Viewer viewer = Viewer.of(authentication);
-        return access.visibleOrNotFound(fleet.tiller(cluster + "/" + namespace + "/" + name),
-                state -> viewer.maySee(state.tiller().team()), authentication,
-                state -> event -> event.target(state.tiller().team().orElse(null), cluster, namespace, "Tiller " + name));
     }
 }

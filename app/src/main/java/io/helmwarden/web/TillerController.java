@@ -4,11 +4,9 @@ import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.check.CheckDefinition;
 import io.helmwarden.check.Finding;
-import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.inventory.ReleaseRecord;
 import io.helmwarden.inventory.ReleaseSummary;
-import io.helmwarden.tenancy.Viewer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +57,7 @@ class TillerController {
 
     private void addTiller(String cluster, String namespace, String name, int page, Authentication authentication,
             Model model) {
-        var state = visibleTiller(cluster, namespace, name, authentication);
+        var state = access.tiller(cluster, namespace, name, authentication);
         List<ReleaseHistory> histories = histories(state.tiller().records());
         int pages = Math.max(1, (histories.size() + RELEASES_PER_PAGE - 1) / RELEASES_PER_PAGE);
         int current = Math.min(Math.max(page, 1), pages);
@@ -77,7 +75,7 @@ class TillerController {
     @GetMapping("/tillers/{cluster}/{namespace}/{name}/releases/{release}")
     String release(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
             @PathVariable String release, Authentication authentication, Model model) {
-        var state = visibleTiller(cluster, namespace, name, authentication);
+        var state = access.tiller(cluster, namespace, name, authentication);
         List<ReleaseRecord> revisions = state.tiller().records().stream()
                 .filter(record -> record.release().equals(release)).toList();
         if (revisions.isEmpty()) {
@@ -93,13 +91,6 @@ class TillerController {
         return "tiller/release";
     }
 
-    private ClusterInventory.TillerState visibleTiller(String cluster, String namespace, String name,
-            Authentication authentication) {
-        Viewer viewer = Viewer.of(authentication);
-        return access.visibleOrNotFound(fleet.tiller(cluster + "/" + namespace + "/" + name),
-                state -> viewer.maySee(state.tiller().team()), authentication,
-                state -> event -> event.target(state.tiller().team().orElse(null), cluster, namespace, "Tiller " + name));
-    }
 
     /** Records grouped by release, newest revision first (records come sorted so). */
     static List<ReleaseHistory> histories(List<ReleaseRecord> records) {
