@@ -1,7 +1,6 @@
 package io.helmwarden.web;
 
 import static org.mockito.BDDMockito.given;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -12,59 +11,19 @@ import static org.hamcrest.Matchers.not;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.cluster.Cluster;
-import io.helmwarden.cluster.ClusterHealth;
-import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.check.CheckCatalog;
-import io.helmwarden.audit.AuditLog;
-import io.helmwarden.fleet.FleetState;
-import io.helmwarden.fleet.PostureHistory;
-import io.helmwarden.tenancy.AccessProperties;
-import io.helmwarden.tenancy.Role;
-import io.helmwarden.tenancy.RoleMapper;
-import io.helmwarden.tenancy.Teams;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 
 @WebMvcTest(FleetController.class)
-@Import({WebSecurityConfiguration.class, RoleMapper.class, FleetControllerTest.Registrations.class})
-@EnableConfigurationProperties({Teams.class, AccessProperties.class})
-class FleetControllerTest {
-
-    @Autowired
-    MockMvc mvc;
-
-    @MockitoBean
-    ClusterRegistry registry;
-
-    @MockitoBean
-    ClusterHealth health;
-
-    @MockitoBean
-    FleetState fleet;
-
-    @MockitoBean
-    PostureHistory history;
-
-    @MockitoBean
-    AuditLog audit;
+class FleetControllerTest extends WebSliceTest {
 
     @MockitoBean
     CheckCatalog catalog;
@@ -114,21 +73,5 @@ class FleetControllerTest {
         mvc.perform(get("/").accept(MediaType.TEXT_HTML)).andExpect(status().is3xxRedirection());
         mvc.perform(get("/").header("HX-Request", "true"))
                 .andExpect(header().string("HX-Refresh", "true"));
-    }
-
-    static org.springframework.test.web.servlet.request.RequestPostProcessor admin() {
-        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority()));
-    }
-
-    @TestConfiguration
-    static class Registrations {
-        @Bean
-        ClientRegistrationRepository clientRegistrations() {
-            return new InMemoryClientRegistrationRepository(ClientRegistration.withRegistrationId("test")
-                    .clientId("helm-warden").authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                    .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
-                    .authorizationUri("https://idp.example/authorize").tokenUri("https://idp.example/token")
-                    .build());
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.helmwarden.web;
 
 import static org.mockito.BDDMockito.given;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -16,20 +15,12 @@ import io.helmwarden.check.CheckEngine;
 import io.helmwarden.check.CheckPolicy;
 import io.helmwarden.check.Posture;
 import io.helmwarden.cluster.Cluster;
-import io.helmwarden.cluster.ClusterHealth;
-import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterSnapshot;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.fleet.ClusterInventory;
-import io.helmwarden.audit.AuditLog;
-import io.helmwarden.fleet.FleetState;
-import io.helmwarden.fleet.PostureHistory;
 import io.helmwarden.inventory.TillerDiscovery;
 import io.helmwarden.provisioning.HelmInit;
 import io.helmwarden.rbac.RbacPolicy;
-import io.helmwarden.tenancy.AccessProperties;
-import io.helmwarden.tenancy.Role;
-import io.helmwarden.tenancy.RoleMapper;
 import io.helmwarden.tenancy.Teams;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,48 +33,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /**
  * Names, images, annotations and environment values come from clusters, where anyone who may write a
  * Deployment can put anything in them: they must be rendered inert, whatever they hold.
  */
 @WebMvcTest({FleetController.class, TillerController.class})
-@Import({WebSecurityConfiguration.class, RoleMapper.class, ObjectAccess.class, FleetControllerTest.Registrations.class,
-        HostileInputTest.Catalog.class})
-@EnableConfigurationProperties({Teams.class, AccessProperties.class})
-class HostileInputTest {
+@Import(HostileInputTest.Catalog.class)
+class HostileInputTest extends WebSliceTest {
 
     static final String SCRIPT = "<script>alert('owned')</script>";
     static final String IMAGE = "evil.example/tiller:v2.16.1" + SCRIPT;
     static final String REASON = "<img src=x onerror=alert(1)> accepted by \u202Eexe.gnp";
     static final String LONG = "x".repeat(5000);
-
-    @Autowired
-    MockMvc mvc;
-
-    @MockitoBean
-    ClusterRegistry registry;
-
-    @MockitoBean
-    ClusterHealth health;
-
-    @MockitoBean
-    FleetState fleet;
-
-    @MockitoBean
-    PostureHistory history;
-
-    @MockitoBean
-    AuditLog audit;
 
     @Autowired
     CheckCatalog catalog;
@@ -146,9 +112,5 @@ class HostileInputTest {
                         not(containsString("<img src=x")),
                         containsString("DB_PASSWORD"),
                         not(containsString("hunter2")))));
-    }
-
-    static RequestPostProcessor admin() {
-        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority()));
     }
 }
