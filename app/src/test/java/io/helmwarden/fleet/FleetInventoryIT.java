@@ -97,6 +97,9 @@ class FleetInventoryIT {
     void findsJudgesAndFollowsTheFleet() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> fleet.cluster("real")
                 .map(inventory -> inventory.synced() && inventory.tillers().size() >= 3).orElse(false));
+        // Other tests of this class add and remove records in kube-system: wait for the fixture's own state.
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                tiller("real/kube-system/tiller-deploy").tiller().storage().configMapRecords() == 9);
 
         var kubeSystem = tiller("real/kube-system/tiller-deploy");
         assertThat(checks(kubeSystem)).contains("tiller-cluster-admin", "grpc-no-tls", "releases-in-configmaps",
@@ -163,6 +166,8 @@ class FleetInventoryIT {
         assertThat(summary.readable()).isFalse();
         assertThat(summary.unreadable()).hasValueSatisfying(reason -> assertThat(reason).startsWith("the payload is"));
         admin.configMaps().inNamespace("kube-system").withName("broken.v1").delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller("real/kube-system/tiller-deploy").orElseThrow()
+                .tiller().records().stream().noneMatch(r -> r.release().equals("broken")));
     }
 
     private ClusterInventory.TillerState tiller(String id) {

@@ -76,6 +76,13 @@ class SignInUiIT {
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=tillers] tbody tr"), 2));
         browser.get("http://127.0.0.1:" + port + "/");
 
+        // A cluster: its Tillers and how far migration to Helm 3 has come.
+        browser.findElement(By.linkText("Production EU")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=cluster-title]"), "Production EU"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=migration]")).getText()).contains("Helm 2 releases remain");
+        Browser.screenshot(browser, "cluster");
+        browser.get("http://127.0.0.1:" + port + "/");
+
         // Drill down: a Tiller with its findings and releases, then a release, whose values stay secret.
         browser.findElement(By.cssSelector("[data-tiller='prod-eu/kube-system/tiller-deploy'] a")).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=tiller-title]"), "kube-system/tiller-deploy"));
