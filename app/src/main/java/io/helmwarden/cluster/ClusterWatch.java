@@ -112,10 +112,6 @@ public final class ClusterWatch implements AutoCloseable {
         generation.incrementAndGet();
     }
 
-    public String clusterId() {
-        return cluster.id();
-    }
-
     /** Moves on with every change to any watched object or watch state. */
     public long generation() {
         return generation.get();

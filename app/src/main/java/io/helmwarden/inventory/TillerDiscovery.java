@@ -24,7 +24,6 @@ import io.helmwarden.tenancy.Teams;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -199,9 +198,8 @@ public final class TillerDiscovery {
             return Optional.of(new Tiller.Certificate(certificate.getSubjectX500Principal().getName(),
                     certificate.getIssuerX500Principal().getName(), List.copyOf(sans),
                     certificate.getNotAfter().toInstant()));
-        } catch (IllegalArgumentException | CertificateParsingException e) {
-            return Optional.empty();
-        } catch (CertificateException e) {
+        } catch (IllegalArgumentException | CertificateException e) {
+            // Not base64 or not a certificate: the Tiller's facts say "no certificate known".
             return Optional.empty();
         }
     }

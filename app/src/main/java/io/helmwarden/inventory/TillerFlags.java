@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@code -f v}; the last occurrence wins; parsing stops at {@code --} or the first non-flag argument.
  * A {@code sh -c "... /tiller --flag"} wrapper is looked into as well.
  */
-public record TillerFlags(Map<String, String> values, List<String> argv) {
+public record TillerFlags(Map<String, String> values) {
 
     /** Tiller's boolean flags: they never consume the next argument. */
     private static final List<String> BOOLEAN_FLAGS = List.of("tls", "tls-verify", "trace", "experimental-release");
@@ -49,7 +49,7 @@ public record TillerFlags(Map<String, String> values, List<String> argv) {
                 values.put(flag, "");
             }
         }
-        return new TillerFlags(Collections.unmodifiableMap(values), List.copyOf(argv));
+        return new TillerFlags(Collections.unmodifiableMap(values));
     }
 
     private static boolean isShell(String program) {

@@ -30,7 +30,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A certificate authority (ECDSA P-256) that issues Tiller server and client certificates. */
+/** A certificate authority (ECDSA P-256) that issues Tiller server certificates. */
 public final class CertificateAuthority {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -64,11 +64,6 @@ public final class CertificateAuthority {
     public IssuedCertificate issueServer(String commonName, List<String> subjectAltNames, Instant notBefore,
             Instant notAfter) {
         return issue(commonName, subjectAltNames, KeyPurposeId.id_kp_serverAuth, notBefore, notAfter);
-    }
-
-    /** A client certificate a helm CLI presents to a Tiller that verifies clients. */
-    public IssuedCertificate issueClient(String commonName, Instant notBefore, Instant notAfter) {
-        return issue(commonName, List.of(), KeyPurposeId.id_kp_clientAuth, notBefore, notAfter);
     }
 
     public X509Certificate certificate() {

@@ -48,7 +48,6 @@ public final class KubeApiServer implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<KubernetesClient> clients = new ArrayList<>();
     private String url;
-    private String version;
 
     private KubeApiServer(Path workDir) {
         this.workDir = workDir;
@@ -119,7 +118,6 @@ public final class KubeApiServer implements AutoCloseable {
                 "--insecure-port=0"));
         url = "https://127.0.0.1:" + apiPort;
         awaitReady(Duration.ofSeconds(90));
-        version = adminClient().getKubernetesVersion().getGitVersion();
     }
 
     private static String binaries() throws IOException, InterruptedException {
@@ -202,10 +200,6 @@ public final class KubeApiServer implements AutoCloseable {
 
     public String url() {
         return url;
-    }
-
-    public String version() {
-        return version;
     }
 
     private Config base() {
