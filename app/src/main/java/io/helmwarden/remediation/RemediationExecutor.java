@@ -5,13 +5,15 @@ import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.inventory.Tiller;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
@@ -24,7 +26,12 @@ public class RemediationExecutor implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RemediationExecutor.class);
 
+    /** How long a run's worker may stay silent before another replica takes the run over. */
+    static final Duration LEASE = Duration.ofMinutes(2);
+
     private final RemediationRuns runs;
+    /** Runs this instance works on now, so its own sweep never submits them twice. */
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
     private final ClusterRegistry clusters;
     private final AuditLog audit;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
@@ -55,7 +62,7 @@ public class RemediationExecutor implements DisposableBean {
         audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
                 .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
                 .details(MigrationPlan.REMEDIATION + " run " + run.id()));
-        worker.submit(() -> execute(run.id()));
+        submit(run.id());
         return run;
     }
 
@@ -74,17 +81,33 @@ public class RemediationExecutor implements DisposableBean {
         audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
                 .target(migration.team(), migration.cluster(), migration.namespace(), "Tiller " + migration.tillerName())
                 .details(MigrationPlan.ROLLBACK + " run " + run.id() + " of " + migration.id()));
-        worker.submit(() -> execute(run.id()));
+        submit(run.id());
         return run;
     }
 
-    /** Resumes what a crash or restart interrupted. */
-    @EventListener(ApplicationReadyEvent.class)
+    /**
+     * Resumes what a crash or restart interrupted, here or on a replica that died: a run nobody has touched
+     * for the lease is claimed (by one replica only) and continued from its first unfinished step.
+     */
+    @Scheduled(initialDelay = 0, fixedDelayString = "${helmwarden.remediation.resume-sweep:60s}")
     void resumeUnfinished() {
         for (RemediationRun run : runs.unfinished()) {
-            log.info("resuming remediation run {} for {}", run.id(), run.tillerId());
-            worker.submit(() -> execute(run.id()));
+            if (!active.contains(run.id()) && runs.claim(run.id(), LEASE)) {
+                log.info("resuming remediation run {} for {}", run.id(), run.tillerId());
+                submit(run.id());
+            }
         }
+    }
+
+    private void submit(String runId) {
+        active.add(runId);
+        worker.submit(() -> {
+            try {
+                execute(runId);
+            } finally {
+                active.remove(runId);
+            }
+        });
     }
 
     /** Runs every step not done yet, in order, in the calling thread (tests call it to resume a run). */
@@ -105,7 +128,7 @@ public class RemediationExecutor implements DisposableBean {
                 var client = clusters.find(current.cluster())
                         .orElseThrow(() -> new StorageMigration.StepFailed("cluster " + current.cluster() + " is gone"))
                         .client();
-                String detail = new StorageMigration(client, current).execute(step.name(), runs);
+                String detail = new StorageMigration(client, current, runs).execute(step.name());
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
                 audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.SUCCESS)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())

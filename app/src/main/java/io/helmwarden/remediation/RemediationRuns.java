@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -102,7 +103,19 @@ public class RemediationRuns {
         return jdbc.sql("SELECT * FROM remediation_run WHERE state = 'RUNNING' ORDER BY created_at").query(this::run).list();
     }
 
-    private void touch(String runId) {
+    /**
+     * Takes over a running run whose worker has gone quiet for longer than the lease (its replica died):
+     * exactly one caller succeeds, so two replicas never work the same run.
+     */
+    boolean claim(String runId, Duration lease) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                UPDATE remediation_run SET updated_at = ? WHERE id = ? AND state = 'RUNNING' AND updated_at < ?""")
+                .params(Timestamp.from(now), runId, Timestamp.from(now.minus(lease))).update() == 1;
+    }
+
+    /** The worker is alive: keeps other replicas from claiming the run. */
+    void touch(String runId) {
         jdbc.sql("UPDATE remediation_run SET updated_at = ? WHERE id = ?").params(Timestamp.from(clock.instant()), runId)
                 .update();
     }

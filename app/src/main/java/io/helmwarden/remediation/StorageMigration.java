@@ -43,17 +43,19 @@ final class StorageMigration {
 
     private final KubernetesClient client;
     private final RemediationRun run;
+    private final RemediationRuns runs;
 
-    StorageMigration(KubernetesClient client, RemediationRun run) {
+    StorageMigration(KubernetesClient client, RemediationRun run, RemediationRuns runs) {
         this.client = client;
         this.run = run;
+        this.runs = runs;
     }
 
     /** Runs one step by name; returns what it did, for the run's record and the audit log. */
-    String execute(String step, RemediationRuns runs) {
+    String execute(String step) {
         return switch (step) {
             case "preflight" -> preflight();
-            case "quiesce" -> quiesce(runs);
+            case "quiesce" -> quiesce();
             case "copy" -> copy();
             case "verify" -> verify();
             case "switch" -> switchStorage("secret");
@@ -113,7 +115,7 @@ final class StorageMigration {
         return "Helm Warden's identity holds every right the run needs";
     }
 
-    private String quiesce(RemediationRuns runs) {
+    private String quiesce() {
         Deployment deployment = deployment();
         int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
         // Recorded once, before scaling: a resumed run restores the count from before the migration.
@@ -126,6 +128,7 @@ final class StorageMigration {
             if (Instant.now().isAfter(deadline)) {
                 throw new StepFailed("Tiller pods still run " + QUIESCE_TIMEOUT.toMinutes() + " minutes after scaling to 0");
             }
+            runs.touch(run.id());
             sleep();
         }
         return "scaled from " + replicas + " to 0; no Tiller pod running";
@@ -135,6 +138,7 @@ final class StorageMigration {
         int created = 0;
         int present = 0;
         for (ConfigMap record : configMapRecords()) {
+            heartbeat(created + present);
             String name = record.getMetadata().getName();
             String payload = payload(record);
             Secret existing = secret(name);
@@ -172,6 +176,7 @@ final class StorageMigration {
     private String verify() {
         int verified = 0;
         for (ConfigMap record : configMapRecords()) {
+            heartbeat(verified);
             String name = record.getMetadata().getName();
             Secret secret = secret(name);
             if (secret == null || !payload(record).equals(secretPayload(secret))) {
@@ -277,6 +282,13 @@ final class StorageMigration {
             }
         }
         return unlabelled + " ConfigMaps are Tiller's records again; the Secrets stay until removed";
+    }
+
+    /** Long steps say they are alive now and then, so no other replica claims the run. */
+    private void heartbeat(int done) {
+        if (done % 50 == 49) {
+            runs.touch(run.id());
+        }
     }
 
     private void scale(int replicas) {

@@ -176,7 +176,7 @@ class StorageMigrationIT {
         // The same run, executed with an identity that may only read: preflight names what is missing.
         RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
         var readOnly = KubeApiServer.shared().clientAs("read-only-warden");
-        assertThatThrownBy(() -> new StorageMigration(readOnly, run).execute("preflight", runs))
+        assertThatThrownBy(() -> new StorageMigration(readOnly, run, runs).execute("preflight"))
                 .hasMessageContaining("may not create secrets in " + ns)
                 .hasMessageContaining("update apps/deployments in " + ns);
         runs.finish(run.id(), RemediationRun.State.FAILED, "test");
@@ -201,14 +201,18 @@ class StorageMigrationIT {
         // As if the app died right after copying, before recording it: preflight and quiesce recorded done,
         // the copy's effect in the cluster, its step still RUNNING.
         RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
-        var migration = new StorageMigration(admin, run);
         for (int step = 0; step < 2; step++) {
             runs.stepStarted(run.id(), step);
             runs.stepFinished(run.id(), step, RemediationRun.StepStatus.DONE,
-                    new StorageMigration(admin, runs.find(run.id()).orElseThrow()).execute(MigrationPlan.STEP_NAMES.get(step), runs));
+                    new StorageMigration(admin, runs.find(run.id()).orElseThrow(), runs)
+                            .execute(MigrationPlan.STEP_NAMES.get(step)));
         }
         runs.stepStarted(run.id(), 2);
-        new StorageMigration(admin, runs.find(run.id()).orElseThrow()).execute("copy", runs);
+        new StorageMigration(admin, runs.find(run.id()).orElseThrow(), runs).execute("copy");
+        // A live worker's run cannot be claimed by another replica; once the lease has passed (simulated by a
+        // negative lease), it can.
+        assertThat(runs.claim(run.id(), RemediationExecutor.LEASE)).isFalse();
+        assertThat(runs.claim(run.id(), Duration.ofMillis(-1000))).isTrue();
 
         executor.execute(run.id());
 
@@ -218,7 +222,6 @@ class StorageMigrationIT {
         assertThat(secretPayloads(ns)).isEqualTo(before);
         assertThat(admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get().getSpec()
                 .getReplicas()).isEqualTo(2);
-        assertThat(migration).isNotNull();
     }
 
     /** A Tiller with {@code records} small records of every status and {@code large} near the size limit. */
