@@ -5,6 +5,7 @@ import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.inventory.Tiller;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
@@ -40,10 +42,16 @@ public class RemediationExecutor implements DisposableBean {
         return thread;
     });
 
-    RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit) {
+    private final Clock clock;
+    private final Duration backupRetention;
+
+    RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit, Clock clock,
+            @Value("${helmwarden.remediation.backup-retention:7d}") Duration backupRetention) {
         this.runs = runs;
         this.clusters = clusters;
         this.audit = audit;
+        this.clock = clock;
+        this.backupRetention = backupRetention;
     }
 
     /**
@@ -128,7 +136,8 @@ public class RemediationExecutor implements DisposableBean {
                 var client = clusters.find(current.cluster())
                         .orElseThrow(() -> new StorageMigration.StepFailed("cluster " + current.cluster() + " is gone"))
                         .client();
-                String detail = new StorageMigration(client, current, runs).execute(step.name());
+                String detail = new StorageMigration(client, current, runs, clock.instant().plus(backupRetention))
+                        .execute(step.name());
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
                 audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.SUCCESS)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())

@@ -31,6 +31,7 @@ import java.util.Objects;
 final class StorageMigration {
 
     static final String MIGRATED_LABEL = "helm-warden.io/migrated";
+    static final String DELETE_AFTER_ANNOTATION = "helm-warden.io/delete-after";
     private static final Map<String, String> RECORD_LABELS = Map.of("OWNER", "TILLER");
     private static final Duration QUIESCE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -44,11 +45,13 @@ final class StorageMigration {
     private final KubernetesClient client;
     private final RemediationRun run;
     private final RemediationRuns runs;
+    private final Instant deleteBackupsAfter;
 
-    StorageMigration(KubernetesClient client, RemediationRun run, RemediationRuns runs) {
+    StorageMigration(KubernetesClient client, RemediationRun run, RemediationRuns runs, Instant deleteBackupsAfter) {
         this.client = client;
         this.run = run;
         this.runs = runs;
+        this.deleteBackupsAfter = deleteBackupsAfter;
     }
 
     /** Runs one step by name; returns what it did, for the run's record and the audit log. */
@@ -232,12 +235,17 @@ final class StorageMigration {
                 client.configMaps().inNamespace(run.storageNamespace()).withName(record.getMetadata().getName())
                         .edit(configMap -> {
                             configMap.getMetadata().getLabels().put(MIGRATED_LABEL, "true");
+                            if (configMap.getMetadata().getAnnotations() == null) {
+                                configMap.getMetadata().setAnnotations(new HashMap<>());
+                            }
+                            configMap.getMetadata().getAnnotations().put(DELETE_AFTER_ANNOTATION, deleteBackupsAfter.toString());
                             return configMap;
                         });
                 labelled++;
             }
         }
-        return labelled + " ConfigMaps kept as backups, labelled " + MIGRATED_LABEL + "=true";
+        return labelled + " ConfigMaps kept as backups, labelled " + MIGRATED_LABEL + "=true, to be deleted after "
+                + deleteBackupsAfter;
     }
 
     /** Secrets Tiller wrote or changed since the migration become ConfigMaps again; nothing is deleted. */
@@ -276,6 +284,9 @@ final class StorageMigration {
                 client.configMaps().inNamespace(run.storageNamespace()).withName(record.getMetadata().getName())
                         .edit(configMap -> {
                             configMap.getMetadata().getLabels().remove(MIGRATED_LABEL);
+                            if (configMap.getMetadata().getAnnotations() != null) {
+                                configMap.getMetadata().getAnnotations().remove(DELETE_AFTER_ANNOTATION);
+                            }
                             return configMap;
                         });
                 unlabelled++;

@@ -2,6 +2,7 @@ package io.helmwarden.web;
 
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.inventory.Tiller;
+import io.helmwarden.remediation.MigrationBackups;
 import io.helmwarden.remediation.MigrationPlan;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationRun;
@@ -34,14 +35,17 @@ class RemediationController {
     private final RemediationExecutor executor;
     private final RemediationRuns runs;
     private final ObjectAccess access;
+    private final MigrationBackups backups;
     private final boolean teamLeadsMayRun;
 
     RemediationController(FleetState fleet, RemediationExecutor executor, RemediationRuns runs, ObjectAccess access,
+            MigrationBackups backups,
             @Value("${helmwarden.remediation.team-leads-may-run:true}") boolean teamLeadsMayRun) {
         this.fleet = fleet;
         this.executor = executor;
         this.runs = runs;
         this.access = access;
+        this.backups = backups;
         this.teamLeadsMayRun = teamLeadsMayRun;
     }
 
@@ -97,6 +101,21 @@ class RemediationController {
             model.addAttribute("error", e.getMessage());
             return "remediation/run";
         }
+    }
+
+    /** The backups still hold every release's values: deleting them ends that exposure before retention does. */
+    @PostMapping("/remediation-runs/{id}/delete-backups")
+    String deleteBackups(@PathVariable String id, Authentication authentication, Model model) {
+        addRun(id, authentication, model);
+        RemediationRun migration = (RemediationRun) model.getAttribute("run");
+        Tiller tiller = access.tiller(migration.cluster(), migration.namespace(), migration.tillerName(), authentication)
+                .tiller();
+        if (!mayRun(Viewer.of(authentication), tiller)) {
+            throw new AccessDeniedException("may not remediate " + tiller.id());
+        }
+        int deleted = backups.deleteNow(migration, Audits.actor(authentication));
+        model.addAttribute("notice", deleted + " backup ConfigMaps deleted; the Secrets are Tiller's records.");
+        return "remediation/run";
     }
 
     @GetMapping("/remediation-runs/{id}")

@@ -138,6 +138,35 @@ class StorageMigrationIT {
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
     }
 
+    @Autowired
+    MigrationBackups backups;
+
+    @Test
+    void backupsGoWhenDeletedNowButNeverFromARolledBackTiller() {
+        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 6, 0);
+        RemediationRun migration = awaitFinished(executor.startStorageMigration(awaitTiller(ns, 6), ADMIN).id());
+        assertThat(admin.configMaps().inNamespace(ns).withLabel(StorageMigration.MIGRATED_LABEL, "true").list().getItems())
+                .hasSize(6).allSatisfy(cm -> assertThat(Instant.parse(cm.getMetadata().getAnnotations()
+                        .get(StorageMigration.DELETE_AFTER_ANNOTATION))).isAfter(Instant.now().plus(Duration.ofDays(6))));
+        Map<String, String> secrets = secretPayloads(ns);
+
+        // Retention has not ended: the sweep keeps them.
+        backups.deleteExpired();
+        assertThat(configMapPayloads(ns)).hasSize(6);
+
+        assertThat(backups.deleteNow(migration, ADMIN)).isEqualTo(6);
+        assertThat(configMapPayloads(ns)).isEmpty();
+        assertThat(secretPayloads(ns)).isEqualTo(secrets);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("stale-records-other-storage"));
+
+        // A rolled-back Tiller reads its ConfigMaps again: nothing of it is ever deleted.
+        String other = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
+        RemediationRun second = awaitFinished(executor.startStorageMigration(awaitTiller(other, 3), ADMIN).id());
+        awaitFinished(executor.startRollback(second, ADMIN).id());
+        assertThat(backups.deleteNow(second, ADMIN)).isZero();
+        assertThat(configMapPayloads(other)).hasSize(3);
+    }
+
     @Test
     void aStorageFlagInCommandIsRewrittenInPlace() {
         String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet())
@@ -176,7 +205,7 @@ class StorageMigrationIT {
         // The same run, executed with an identity that may only read: preflight names what is missing.
         RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
         var readOnly = KubeApiServer.shared().clientAs("read-only-warden");
-        assertThatThrownBy(() -> new StorageMigration(readOnly, run, runs).execute("preflight"))
+        assertThatThrownBy(() -> new StorageMigration(readOnly, run, runs, Instant.now()).execute("preflight"))
                 .hasMessageContaining("may not create secrets in " + ns)
                 .hasMessageContaining("update apps/deployments in " + ns);
         runs.finish(run.id(), RemediationRun.State.FAILED, "test");
@@ -204,11 +233,11 @@ class StorageMigrationIT {
         for (int step = 0; step < 2; step++) {
             runs.stepStarted(run.id(), step);
             runs.stepFinished(run.id(), step, RemediationRun.StepStatus.DONE,
-                    new StorageMigration(admin, runs.find(run.id()).orElseThrow(), runs)
+                    new StorageMigration(admin, runs.find(run.id()).orElseThrow(), runs, Instant.now())
                             .execute(MigrationPlan.STEP_NAMES.get(step)));
         }
         runs.stepStarted(run.id(), 2);
-        new StorageMigration(admin, runs.find(run.id()).orElseThrow(), runs).execute("copy");
+        new StorageMigration(admin, runs.find(run.id()).orElseThrow(), runs, Instant.now()).execute("copy");
         // A live worker's run cannot be claimed by another replica; once the lease has passed (simulated by a
         // negative lease), it can.
         assertThat(runs.claim(run.id(), RemediationExecutor.LEASE)).isFalse();
