@@ -32,6 +32,8 @@ final class StorageMigration {
 
     static final String MIGRATED_LABEL = "helm-warden.io/migrated";
     static final String DELETE_AFTER_ANNOTATION = "helm-warden.io/delete-after";
+    /** On a Secret left behind by a rollback: a copy of ours, which a later migration may refresh. */
+    static final String STALE_COPY_ANNOTATION = "helm-warden.io/stale-copy";
     private static final Map<String, String> RECORD_LABELS = Map.of("OWNER", "TILLER");
     private static final Duration QUIESCE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -82,7 +84,7 @@ final class StorageMigration {
             bytes += payload.length();
             Secret existing = secret(record.getMetadata().getName());
             if (existing != null) {
-                if (!payload.equals(secretPayload(existing))) {
+                if (!payload.equals(secretPayload(existing)) && !staleCopy(existing)) {
                     throw new StepFailed("Secret " + run.storageNamespace() + "/" + record.getMetadata().getName()
                             + " already exists with different content: resolve it by hand before migrating");
                 }
@@ -90,7 +92,7 @@ final class StorageMigration {
             }
         }
         return records.size() + " records (" + bytes + " bytes of payload); " + identical
-                + " already have an identical Secret; " + rights;
+                + " already have a Secret (identical, or our own copy from before a rollback); " + rights;
     }
 
     /** Asks the API server whether Helm Warden's own identity may do every write the run needs. */
@@ -140,11 +142,21 @@ final class StorageMigration {
     private String copy() {
         int created = 0;
         int present = 0;
+        int refreshed = 0;
         for (ConfigMap record : configMapRecords()) {
-            heartbeat(created + present);
+            heartbeat(created + present + refreshed);
             String name = record.getMetadata().getName();
             String payload = payload(record);
             Secret existing = secret(name);
+            if (existing != null && staleCopy(existing)) {
+                // Our copy from before a rollback: Tiller may have rewritten the record since; the ConfigMap wins.
+                Secret copy = new SecretBuilder(existing).withData(Map.of("release", base64(payload)))
+                        .editMetadata().withLabels(record.getMetadata().getLabels())
+                        .removeFromAnnotations(STALE_COPY_ANNOTATION).endMetadata().build();
+                client.secrets().inNamespace(run.storageNamespace()).resource(copy).update();
+                refreshed++;
+                continue;
+            }
             if (existing != null) {
                 if (!payload.equals(secretPayload(existing))) {
                     throw new StepFailed("Secret " + run.storageNamespace() + "/" + name
@@ -157,7 +169,7 @@ final class StorageMigration {
                     .withNewMetadata().withName(name).withNamespace(run.storageNamespace())
                     .withLabels(record.getMetadata().getLabels()).endMetadata()
                     // Tiller's secret driver stores the payload string as the Secret's bytes, with no type.
-                    .withData(Map.of("release", Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.US_ASCII))))
+                    .withData(Map.of("release", base64(payload)))
                     .build();
             try {
                 client.secrets().inNamespace(run.storageNamespace()).resource(secret).create();
@@ -173,7 +185,8 @@ final class StorageMigration {
                 present++;
             }
         }
-        return created + " Secrets created, " + present + " already there and identical";
+        return created + " Secrets created, " + present + " already there and identical"
+                + (refreshed > 0 ? ", " + refreshed + " stale copies refreshed" : "");
     }
 
     private String verify() {
@@ -292,7 +305,23 @@ final class StorageMigration {
                 unlabelled++;
             }
         }
-        return unlabelled + " ConfigMaps are Tiller's records again; the Secrets stay until removed";
+        int marked = 0;
+        for (Secret secret : client.secrets().inNamespace(run.storageNamespace()).withLabels(RECORD_LABELS).list()
+                .getItems()) {
+            if (!staleCopy(secret)) {
+                client.secrets().inNamespace(run.storageNamespace()).withName(secret.getMetadata().getName())
+                        .edit(s -> {
+                            if (s.getMetadata().getAnnotations() == null) {
+                                s.getMetadata().setAnnotations(new HashMap<>());
+                            }
+                            s.getMetadata().getAnnotations().put(STALE_COPY_ANNOTATION, "true");
+                            return s;
+                        });
+                marked++;
+            }
+        }
+        return unlabelled + " ConfigMaps are Tiller's records again; " + marked
+                + " Secrets kept, marked as stale copies a later migration refreshes";
     }
 
     /** Long steps say they are alive now and then, so no other replica claims the run. */
@@ -352,6 +381,15 @@ final class StorageMigration {
             throw new StepFailed("ConfigMap " + record.getMetadata().getName() + " has no release payload");
         }
         return payload;
+    }
+
+    private static boolean staleCopy(Secret secret) {
+        var annotations = secret.getMetadata().getAnnotations();
+        return annotations != null && "true".equals(annotations.get(STALE_COPY_ANNOTATION));
+    }
+
+    private static String base64(String payload) {
+        return Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String secretPayload(Secret secret) {

@@ -136,6 +136,20 @@ class StorageMigrationIT {
         assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
                 .containsExactly("--listen=127.0.0.1:44134", "--storage=configmap");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+
+        // Back on ConfigMaps, Tiller rewrites app0.v5; migrating again refreshes our stale copy, not refuses.
+        var rewritten = (ConfigMap) ReleaseRecords.create(release("app0", 5, Status.Code.SUPERSEDED, 100),
+                ReleaseStorage.CONFIGMAP, ns, now);
+        admin.configMaps().inNamespace(ns).withName("app0.v5").edit(cm -> {
+            cm.setData(rewritten.getData());
+            return cm;
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> checks(tillerNow(ns)).contains("releases-in-configmaps"));
+        RemediationRun again = awaitFinished(executor.startStorageMigration(tillerNow(ns), ADMIN).id());
+        assertThat(again.state()).as(again.error()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(secretPayloads(ns)).isEqualTo(configMapPayloads(ns)).hasSize(9);
+        assertThat(admin.secrets().inNamespace(ns).withName("app0.v5").get().getMetadata().getAnnotations())
+                .doesNotContainKey(StorageMigration.STALE_COPY_ANNOTATION);
     }
 
     @Autowired
