@@ -94,6 +94,25 @@ public class RemediationExecutor implements DisposableBean {
     }
 
     /**
+     * Resumes a failed run on a person's request, from its failed step: once the cause is fixed (a
+     * conflicting object removed, a right granted, an API server back), the run completes what it started.
+     *
+     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
+     * @throws IllegalStateException          when the run has not failed
+     */
+    public RemediationRun resumeFailed(RemediationRun failed, AuditEvent.Actor actor) {
+        if (failed.state() != RemediationRun.State.FAILED) {
+            throw new IllegalStateException("only a failed run can be resumed");
+        }
+        runs.reopen(failed.id(), failed.tillerId());
+        audit.append(AuditEvent.by(actor, "remediation-resumed", AuditEntry.Outcome.SUCCESS)
+                .target(failed.team(), failed.cluster(), failed.namespace(), "Tiller " + failed.tillerName())
+                .details(failed.remediation() + " run " + failed.id() + " after: " + failed.error()));
+        submit(failed.id());
+        return runs.find(failed.id()).orElseThrow();
+    }
+
+    /**
      * Resumes what a crash or restart interrupted, here or on a replica that died: a run nobody has touched
      * for the lease is claimed (by one replica only) and continued from its first unfinished step.
      */

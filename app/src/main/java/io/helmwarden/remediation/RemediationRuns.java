@@ -90,6 +90,24 @@ public class RemediationRuns {
         });
     }
 
+    /**
+     * Takes a failed run up again: it holds its Tiller's lock once more (if nothing else does) and its failed
+     * step goes back to pending.
+     */
+    void reopen(String runId, String tillerId) {
+        try {
+            transaction.executeWithoutResult(status -> {
+                jdbc.sql("INSERT INTO remediation_lock (tiller_id, run_id) VALUES (?, ?)").params(tillerId, runId).update();
+                jdbc.sql("UPDATE remediation_run SET state = 'RUNNING', error = NULL, updated_at = ? WHERE id = ?")
+                        .params(Timestamp.from(clock.instant()), runId).update();
+                jdbc.sql("UPDATE remediation_step SET state = 'PENDING' WHERE run_id = ? AND state IN ('FAILED', 'RUNNING')")
+                        .param(runId).update();
+            });
+        } catch (DuplicateKeyException e) {
+            throw new AlreadyRunning(tillerId);
+        }
+    }
+
     public Optional<RemediationRun> find(String id) {
         return jdbc.sql("SELECT * FROM remediation_run WHERE id = ?").param(id).query(this::run).optional();
     }

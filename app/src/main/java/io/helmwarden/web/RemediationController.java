@@ -103,6 +103,25 @@ class RemediationController {
         }
     }
 
+    /** A failed run continues from its failed step once its cause is fixed. */
+    @PostMapping("/remediation-runs/{id}/resume")
+    String resume(@PathVariable String id, Authentication authentication, Model model, HttpServletResponse response) {
+        addRun(id, authentication, model);
+        RemediationRun failed = (RemediationRun) model.getAttribute("run");
+        Tiller tiller = access.tiller(failed.cluster(), failed.namespace(), failed.tillerName(), authentication).tiller();
+        if (!mayRun(Viewer.of(authentication), tiller)) {
+            throw new AccessDeniedException("may not remediate " + tiller.id());
+        }
+        try {
+            executor.resumeFailed(failed, Audits.actor(authentication));
+            return "redirect:/remediation-runs/" + failed.id();
+        } catch (RemediationRuns.AlreadyRunning | IllegalStateException e) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            model.addAttribute("error", e.getMessage());
+            return "remediation/run";
+        }
+    }
+
     /** The backups still hold every release's values: deleting them ends that exposure before retention does. */
     @PostMapping("/remediation-runs/{id}/delete-backups")
     String deleteBackups(@PathVariable String id, Authentication authentication, Model model) {
@@ -138,9 +157,10 @@ class RemediationController {
                 r -> viewer.seesEverything() || r.team() != null && viewer.teams().contains(r.team()), authentication,
                 r -> event -> event.target(r.team(), r.cluster(), r.namespace(), "Remediation run " + r.id()));
         model.addAttribute("run", run);
-        model.addAttribute("mayRollBack", MigrationPlan.REMEDIATION.equals(run.remediation())
-                && run.state() == RemediationRun.State.DONE
-                && fleet.tiller(run.tillerId()).map(state -> mayRun(viewer, state.tiller())).orElse(false));
+        boolean mayAct = fleet.tiller(run.tillerId()).map(state -> mayRun(viewer, state.tiller())).orElse(false);
+        model.addAttribute("mayRollBack", mayAct && MigrationPlan.REMEDIATION.equals(run.remediation())
+                && run.state() == RemediationRun.State.DONE);
+        model.addAttribute("mayResume", mayAct && run.state() == RemediationRun.State.FAILED);
     }
 
     private void addPreview(Tiller tiller, Viewer viewer, Model model) {

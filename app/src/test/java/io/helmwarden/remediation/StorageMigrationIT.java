@@ -210,6 +210,14 @@ class StorageMigrationIT {
                 .getReplicas()).isEqualTo(2);
         assertThat(secretPayloads(ns)).hasSize(1);
         assertThat(runs.forTiller(tiller.id())).hasSize(1);
+
+        // Once the conflicting Secret is gone, the same run resumes from its failed step and completes.
+        admin.secrets().inNamespace(ns).withName(victim).delete();
+        executor.resumeFailed(failed, ADMIN);
+        RemediationRun resumed = awaitFinished(failed.id());
+        assertThat(resumed.state()).as(resumed.error()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(secretPayloads(ns)).isEqualTo(configMapPayloads(ns)).hasSize(10);
+        assertThat(runs.forTiller(tiller.id())).hasSize(1);
     }
 
     @Test

@@ -82,6 +82,7 @@ class RouteAccessTest {
                         Set.of(Person.PLATFORM_ADMIN, Person.TEAM_LEAD)));
         POLICY.put("GET /remediation-runs/{id}", new Entry("/remediation-runs/none", ANY_ROLE));
         POLICY.put("POST /remediation-runs/{id}/rollback", new Entry("/remediation-runs/none/rollback", ANY_ROLE));
+        POLICY.put("POST /remediation-runs/{id}/resume", new Entry("/remediation-runs/none/resume", ANY_ROLE));
         POLICY.put("POST /remediation-runs/{id}/delete-backups",
                 new Entry("/remediation-runs/none/delete-backups", ANY_ROLE));
         POLICY.put("GET /no-access", new Entry("/no-access", Set.of(Person.NO_ROLE, Person.PLATFORM_ADMIN,
