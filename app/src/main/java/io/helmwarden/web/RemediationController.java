@@ -88,12 +88,7 @@ class RemediationController {
     /** One click undoes a finished migration (the rollback is itself a run, previewed by its steps). */
     @PostMapping("/remediation-runs/{id}/rollback")
     String rollback(@PathVariable String id, Authentication authentication, Model model, HttpServletResponse response) {
-        addRun(id, authentication, model);
-        RemediationRun migration = (RemediationRun) model.getAttribute("run");
-        Tiller tiller = access.tiller(migration.cluster(), migration.namespace(), migration.tillerName(), authentication).tiller();
-        if (!mayRun(Viewer.of(authentication), tiller)) {
-            throw new AccessDeniedException("may not remediate " + tiller.id());
-        }
+        RemediationRun migration = runToActOn(id, authentication, model);
         try {
             return "redirect:/remediation-runs/" + executor.startRollback(migration, Audits.actor(authentication)).id();
         } catch (RemediationRuns.AlreadyRunning | IllegalStateException e) {
@@ -106,12 +101,7 @@ class RemediationController {
     /** A failed run continues from its failed step once its cause is fixed. */
     @PostMapping("/remediation-runs/{id}/resume")
     String resume(@PathVariable String id, Authentication authentication, Model model, HttpServletResponse response) {
-        addRun(id, authentication, model);
-        RemediationRun failed = (RemediationRun) model.getAttribute("run");
-        Tiller tiller = access.tiller(failed.cluster(), failed.namespace(), failed.tillerName(), authentication).tiller();
-        if (!mayRun(Viewer.of(authentication), tiller)) {
-            throw new AccessDeniedException("may not remediate " + tiller.id());
-        }
+        RemediationRun failed = runToActOn(id, authentication, model);
         try {
             executor.resumeFailed(failed, Audits.actor(authentication));
             return "redirect:/remediation-runs/" + failed.id();
@@ -125,13 +115,7 @@ class RemediationController {
     /** The backups still hold every release's values: deleting them ends that exposure before retention does. */
     @PostMapping("/remediation-runs/{id}/delete-backups")
     String deleteBackups(@PathVariable String id, Authentication authentication, Model model) {
-        addRun(id, authentication, model);
-        RemediationRun migration = (RemediationRun) model.getAttribute("run");
-        Tiller tiller = access.tiller(migration.cluster(), migration.namespace(), migration.tillerName(), authentication)
-                .tiller();
-        if (!mayRun(Viewer.of(authentication), tiller)) {
-            throw new AccessDeniedException("may not remediate " + tiller.id());
-        }
+        RemediationRun migration = runToActOn(id, authentication, model);
         int deleted = backups.deleteNow(migration, Audits.actor(authentication));
         model.addAttribute("notice", deleted + " backup ConfigMaps deleted; the Secrets are Tiller's records.");
         return "remediation/run";
@@ -149,6 +133,17 @@ class RemediationController {
     String runFragment(@PathVariable String id, Authentication authentication, Model model) {
         addRun(id, authentication, model);
         return "remediation/run :: progress";
+    }
+
+    /** A run the viewer may see (404 otherwise) and act on (403 otherwise, audited), added to the model. */
+    private RemediationRun runToActOn(String id, Authentication authentication, Model model) {
+        addRun(id, authentication, model);
+        RemediationRun run = (RemediationRun) model.getAttribute("run");
+        Tiller tiller = access.tiller(run.cluster(), run.namespace(), run.tillerName(), authentication).tiller();
+        if (!mayRun(Viewer.of(authentication), tiller)) {
+            throw new AccessDeniedException("may not remediate " + tiller.id());
+        }
+        return run;
     }
 
     private void addRun(String id, Authentication authentication, Model model) {
