@@ -49,6 +49,7 @@ public class FleetState {
     private final PostureHistory history;
     private final Map<String, ClusterInventory> inventories = new ConcurrentHashMap<>();
     private final Map<String, Long> computedGeneration = new ConcurrentHashMap<>();
+    private volatile boolean decodesPending;
 
     FleetState(ClusterRegistry registry, ClusterWatches watches, CheckEngine checks, ReleaseSummaries summaries,
             Teams teams, PostureHistory history) {
@@ -76,11 +77,13 @@ public class FleetState {
 
     @Scheduled(initialDelay = 0, fixedDelayString = "${helmwarden.inventory-refresh:1s}")
     public void refresh() {
+        boolean recomputed = false;
         for (Cluster cluster : registry.all()) {
             ClusterWatch watch = watches.of(cluster.id());
             long generation = watch.generation() + summaries.generation();
             if (!Objects.equals(computedGeneration.get(cluster.id()), generation)) {
                 computedGeneration.put(cluster.id(), generation);
+                recomputed = true;
                 try {
                     inventories.put(cluster.id(), compute(cluster, watch.snapshot()));
                 } catch (RuntimeException e) {
@@ -89,7 +92,10 @@ public class FleetState {
             }
         }
         recordPosture();
-        decodeNewestRevisions();
+        // Walking every record is only worth it when an inventory changed or decoding stopped at its budget.
+        if (recomputed || decodesPending) {
+            decodesPending = decodeNewestRevisions();
+        }
     }
 
     /** Cheap when nothing changed and the sampling interval has not passed: it compares in memory. */
@@ -142,8 +148,12 @@ public class FleetState {
                 .toList();
     }
 
-    /** Decodes the newest revision of each release not decoded yet; forgets records that are gone. */
-    private void decodeNewestRevisions() {
+    /**
+     * Decodes the newest revision of each release not decoded yet; forgets records that are gone.
+     *
+     * @return whether some were left for the next refresh (the budget ran out)
+     */
+    private boolean decodeNewestRevisions() {
         Set<String> live = new HashSet<>();
         int budget = DECODES_PER_REFRESH;
         for (ClusterInventory inventory : inventories.values()) {
@@ -161,6 +171,7 @@ public class FleetState {
             }
         }
         summaries.retainOnly(live);
+        return budget == 0;
     }
 
     /** For tests and the export: a summary of one release revision, decoding it on demand. */

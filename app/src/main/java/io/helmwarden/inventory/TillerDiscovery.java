@@ -1,5 +1,6 @@
 package io.helmwarden.inventory;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -58,6 +59,7 @@ public final class TillerDiscovery {
     public static List<Tiller> discover(ClusterSnapshot snapshot, RbacPolicy rbac, Teams teams,
             Function<String, Optional<ReleaseSummary>> summaries) {
         List<Tiller> tillers = new ArrayList<>();
+        Index index = Index.of(snapshot);
         Stream.of(
                 snapshot.deployments().stream().map(d -> new Workload("Deployment", d, d.getSpec().getTemplate(),
                         orZero(d.getSpec().getReplicas()), d.getStatus() == null ? 0 : orZero(d.getStatus().getReadyReplicas()))),
@@ -68,9 +70,32 @@ public final class TillerDiscovery {
                         d.getStatus() == null ? 0 : orZero(d.getStatus().getNumberReady()))))
                 .flatMap(s -> s)
                 .filter(TillerDiscovery::isTiller)
-                .forEach(workload -> tillers.add(describe(workload, snapshot, rbac, teams, summaries)));
+                .forEach(workload -> tillers.add(describe(workload, snapshot, index, rbac, teams, summaries)));
         tillers.sort(Comparator.comparing(Tiller::namespace).thenComparing(Tiller::name));
         return tillers;
+    }
+
+    /**
+     * The snapshot's release records by namespace and its Secrets by namespace/name, built once per discovery:
+     * each Tiller then looks up its own instead of scanning every record and Secret of the cluster.
+     */
+    private record Index(Map<String, List<HasMetadata>> recordsByNamespace, Map<String, Secret> secretsByKey) {
+
+        static Index of(ClusterSnapshot snapshot) {
+            Map<String, List<HasMetadata>> records = Stream.concat(snapshot.releaseConfigMaps().stream(),
+                            snapshot.secrets().stream())
+                    .filter(object -> object.getMetadata().getLabels() != null
+                            && "TILLER".equals(object.getMetadata().getLabels().get("OWNER")))
+                    .collect(Collectors.groupingBy(object -> object.getMetadata().getNamespace()));
+            Map<String, Secret> secrets = snapshot.secrets().stream().collect(Collectors.toMap(
+                    secret -> secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName(), s -> s,
+                    (first, last) -> last));
+            return new Index(records, secrets);
+        }
+
+        List<HasMetadata> records(String namespace) {
+            return recordsByNamespace.getOrDefault(namespace, List.of());
+        }
     }
 
     private record Workload(String kind, HasMetadata object, PodTemplateSpec template, int desired, int ready) {
@@ -93,7 +118,7 @@ public final class TillerDiscovery {
         return containers(workload.template()).stream().anyMatch(c -> imageName(c.getImage()).contains("tiller"));
     }
 
-    private static Tiller describe(Workload workload, ClusterSnapshot snapshot, RbacPolicy rbac, Teams teams,
+    private static Tiller describe(Workload workload, ClusterSnapshot snapshot, Index index, RbacPolicy rbac, Teams teams,
             Function<String, Optional<ReleaseSummary>> summaries) {
         var pod = workload.template().getSpec();
         Container container = tillerContainer(workload.template());
@@ -105,8 +130,8 @@ public final class TillerDiscovery {
                 ? pod.getServiceAccountName() : "default";
         boolean explicitAccount = !"default".equals(serviceAccount);
 
-        Tiller.Storage storage = storage(flags, env, namespace, snapshot);
-        Tiller.Tls tls = tls(flags, env, pod.getVolumes(), container, namespace, snapshot.secrets());
+        Tiller.Storage storage = storage(flags, env, namespace, index);
+        Tiller.Tls tls = tls(flags, env, pod.getVolumes(), container, namespace, index);
         Tiller.Exposure exposure = exposure(flags, workload, snapshot);
         int historyMax = flags.value("history-max").or(() -> literal(env, "TILLER_HISTORY_MAX"))
                 .map(TillerDiscovery::parseIntOrZero).orElse(0);
@@ -121,28 +146,22 @@ public final class TillerDiscovery {
                         || pod.getAutomountServiceAccountToken(),
                 storage, tls, exposure, historyMax, rbac(identity, namespace, rbac, team),
                 team.map(Team::id), Objects.requireNonNullElse(workload.object().getMetadata().getAnnotations(), Map.of()),
-                records(storage, snapshot, summaries), WorkloadExcerpt.of(workload.object(), workload.template(), container));
+                records(storage, index, summaries), WorkloadExcerpt.of(workload.object(), workload.template(), container));
     }
 
-    private static Tiller.Storage storage(TillerFlags flags, Map<String, EnvVar> env, String namespace,
-            ClusterSnapshot snapshot) {
+    private static Tiller.Storage storage(TillerFlags flags, Map<String, EnvVar> env, String namespace, Index index) {
         String backend = flags.value("storage").map(String::toLowerCase).orElse("configmap");
         String source = flags.value("storage").isPresent() ? flags.describe("storage") + " in the container's flags"
                 : "default (no --storage flag)";
         String storageNamespace = literal(env, "TILLER_NAMESPACE").filter(ns -> !ns.isEmpty()).orElse(namespace);
-        int configMaps = (int) snapshot.releaseConfigMaps().stream().filter(cm -> isRecordIn(cm, storageNamespace)).count();
-        int secrets = (int) snapshot.secrets().stream().filter(s -> isRecordIn(s, storageNamespace)).count();
+        List<HasMetadata> records = index.records(storageNamespace);
+        int configMaps = (int) records.stream().filter(ConfigMap.class::isInstance).count();
+        int secrets = records.size() - configMaps;
         return new Tiller.Storage(backend, source, storageNamespace, configMaps, secrets);
     }
 
-    private static boolean isRecordIn(HasMetadata object, String namespace) {
-        var labels = object.getMetadata().getLabels();
-        return namespace.equals(object.getMetadata().getNamespace()) && labels != null
-                && "TILLER".equals(labels.get("OWNER"));
-    }
-
     private static Tiller.Tls tls(TillerFlags flags, Map<String, EnvVar> env, List<Volume> volumes, Container container,
-            String namespace, List<Secret> secrets) {
+            String namespace, Index index) {
         Optional<Boolean> tlsFlag = flags.bool("tls");
         Optional<Boolean> verifyFlag = flags.bool("tls-verify");
         boolean verify = verifyFlag.orElseGet(() -> nonEmpty(env.get("TILLER_TLS_VERIFY")));
@@ -157,8 +176,7 @@ public final class TillerDiscovery {
                                 && certsDir.equals(mount.getMountPath())))
                 .map(volume -> volume.getSecret().getSecretName())
                 .findFirst().orElse("tiller-secret");
-        Optional<Secret> secret = secrets.stream().filter(s -> namespace.equals(s.getMetadata().getNamespace())
-                && secretName.equals(s.getMetadata().getName())).findFirst();
+        Optional<Secret> secret = Optional.ofNullable(index.secretsByKey().get(namespace + "/" + secretName));
         Optional<Tiller.Certificate> certificate = secret.map(Secret::getData).map(data -> data.get("tls.crt"))
                 .flatMap(TillerDiscovery::certificate);
         boolean caPresent = secret.map(Secret::getData).map(data -> data.containsKey("ca.crt")).orElse(false);
@@ -363,10 +381,9 @@ public final class TillerDiscovery {
                 && rule.getApiGroups() != null && rule.getApiGroups().contains("*");
     }
 
-    private static List<ReleaseRecord> records(Tiller.Storage storage, ClusterSnapshot snapshot,
+    private static List<ReleaseRecord> records(Tiller.Storage storage, Index index,
             Function<String, Optional<ReleaseSummary>> summaries) {
-        Stream<HasMetadata> objects = Stream.concat(snapshot.releaseConfigMaps().stream(), snapshot.secrets().stream());
-        return objects.filter(object -> isRecordIn(object, storage.namespace()))
+        return index.records(storage.namespace()).stream()
                 .map(object -> record(object, summaries))
                 .sorted(Comparator.comparing(ReleaseRecord::release).thenComparing(ReleaseRecord::revision,
                         Comparator.reverseOrder()).thenComparing(ReleaseRecord::kind))
