@@ -44,6 +44,8 @@ public class RemediationExecutor implements DisposableBean {
 
     private final Clock clock;
     private final Duration backupRetention;
+    /** Fault-injection tests replace it; see {@link FaultPoint}. */
+    volatile FaultPoint faults = FaultPoint.NONE;
 
     RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit, Clock clock,
             @Value("${helmwarden.remediation.backup-retention:7d}") Duration backupRetention) {
@@ -151,12 +153,14 @@ public class RemediationExecutor implements DisposableBean {
             RemediationRun current = runs.find(runId).orElseThrow();
             var actor = new AuditEvent.Actor(current.requestedBy(), null, null);
             runs.stepStarted(runId, step.index());
+            faults.reached("before " + step.name());
             try {
                 var client = clusters.find(current.cluster())
                         .orElseThrow(() -> new StorageMigration.StepFailed("cluster " + current.cluster() + " is gone"))
                         .client();
-                String detail = new StorageMigration(client, current, runs, clock.instant().plus(backupRetention))
+                String detail = new StorageMigration(client, current, runs, clock.instant().plus(backupRetention), faults)
                         .execute(step.name());
+                faults.reached("after " + step.name());
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
                 audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.SUCCESS)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())

@@ -117,6 +117,12 @@ public class RemediationRuns {
                 .query(this::run).list();
     }
 
+    /** The newest runs first, at most {@code limit}. */
+    public List<RemediationRun> recent(int limit) {
+        return jdbc.sql("SELECT * FROM remediation_run ORDER BY created_at DESC LIMIT ?").param(limit)
+                .query(this::run).list();
+    }
+
     List<RemediationRun> unfinished() {
         return jdbc.sql("SELECT * FROM remediation_run WHERE state = 'RUNNING' ORDER BY created_at").query(this::run).list();
     }

@@ -48,12 +48,19 @@ final class StorageMigration {
     private final RemediationRun run;
     private final RemediationRuns runs;
     private final Instant deleteBackupsAfter;
+    private final FaultPoint faults;
 
     StorageMigration(KubernetesClient client, RemediationRun run, RemediationRuns runs, Instant deleteBackupsAfter) {
+        this(client, run, runs, deleteBackupsAfter, FaultPoint.NONE);
+    }
+
+    StorageMigration(KubernetesClient client, RemediationRun run, RemediationRuns runs, Instant deleteBackupsAfter,
+            FaultPoint faults) {
         this.client = client;
         this.run = run;
         this.runs = runs;
         this.deleteBackupsAfter = deleteBackupsAfter;
+        this.faults = faults;
     }
 
     /** Runs one step by name; returns what it did, for the run's record and the audit log. */
@@ -174,6 +181,7 @@ final class StorageMigration {
             try {
                 client.secrets().inNamespace(run.storageNamespace()).resource(secret).create();
                 created++;
+                faults.reached("copied " + created);
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
@@ -241,21 +249,38 @@ final class StorageMigration {
         return "scaled back to " + replicas;
     }
 
+    /**
+     * Labels each ConfigMap as a backup, but only if it still equals its verified Secret: a record someone
+     * changed after the copy is reported, not retired. The update carries the resourceVersion just compared.
+     */
     private String retire() {
         int labelled = 0;
         for (ConfigMap record : configMapRecords()) {
-            if (!"true".equals(record.getMetadata().getLabels().get(MIGRATED_LABEL))) {
-                client.configMaps().inNamespace(run.storageNamespace()).withName(record.getMetadata().getName())
-                        .edit(configMap -> {
-                            configMap.getMetadata().getLabels().put(MIGRATED_LABEL, "true");
-                            if (configMap.getMetadata().getAnnotations() == null) {
-                                configMap.getMetadata().setAnnotations(new HashMap<>());
-                            }
-                            configMap.getMetadata().getAnnotations().put(DELETE_AFTER_ANNOTATION, deleteBackupsAfter.toString());
-                            return configMap;
-                        });
-                labelled++;
+            if ("true".equals(record.getMetadata().getLabels().get(MIGRATED_LABEL))) {
+                continue;
             }
+            String name = record.getMetadata().getName();
+            Secret secret = secret(name);
+            if (secret == null || !payload(record).equals(secretPayload(secret))) {
+                throw new StepFailed("ConfigMap " + run.storageNamespace() + "/" + name
+                        + " changed after it was copied (a concurrent writer?): its Secret was not overwritten and"
+                        + " it was not retired; compare both, then resume");
+            }
+            ConfigMap backup = new ConfigMapBuilder(record).editMetadata()
+                    .addToLabels(MIGRATED_LABEL, "true")
+                    .addToAnnotations(DELETE_AFTER_ANNOTATION, deleteBackupsAfter.toString())
+                    .endMetadata().build();
+            try {
+                client.configMaps().inNamespace(run.storageNamespace()).resource(backup).update();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    throw new StepFailed("ConfigMap " + run.storageNamespace() + "/" + name
+                            + " changed while being retired (a concurrent writer?); resume to compare it again");
+                }
+                throw e;
+            }
+            labelled++;
+            heartbeat(labelled);
         }
         return labelled + " ConfigMaps kept as backups, labelled " + MIGRATED_LABEL + "=true, to be deleted after "
                 + deleteBackupsAfter;

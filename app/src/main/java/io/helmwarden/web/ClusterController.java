@@ -1,7 +1,6 @@
 package io.helmwarden.web;
 
 import io.helmwarden.cluster.ClusterHealth;
-import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.tenancy.Teams;
@@ -23,15 +22,13 @@ import org.springframework.web.bind.annotation.PathVariable;
 @Controller
 class ClusterController {
 
-    private final ClusterRegistry registry;
     private final ClusterHealth health;
     private final FleetState fleet;
     private final Teams teams;
     private final ObjectAccess access;
 
-    ClusterController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams,
+    ClusterController(ClusterHealth health, FleetState fleet, Teams teams,
             ObjectAccess access) {
-        this.registry = registry;
         this.health = health;
         this.fleet = fleet;
         this.teams = teams;
@@ -41,10 +38,7 @@ class ClusterController {
     @GetMapping("/clusters/{id}")
     String cluster(@PathVariable String id, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        var cluster = access.visibleOrNotFound(registry.find(id),
-                c -> viewer.seesEverything() || viewer.teams().stream().anyMatch(team -> teams.find(team)
-                        .map(t -> t.namespaces().containsKey(c.id())).orElse(false)),
-                authentication, c -> event -> event.target(null, id, null, "Cluster " + id));
+        var cluster = access.cluster(id, authentication);
         var inventory = fleet.cluster(id);
         List<FleetController.TillerRow> rows = inventory.map(i -> i.tillers().stream()
                 .filter(state -> viewer.maySee(state.tiller().team()))

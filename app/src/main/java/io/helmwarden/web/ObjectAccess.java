@@ -3,8 +3,12 @@ package io.helmwarden.web;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
+import io.helmwarden.cluster.Cluster;
+import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.tenancy.Team;
+import io.helmwarden.tenancy.Teams;
 import io.helmwarden.tenancy.Viewer;
 import java.util.Optional;
 import java.util.function.Function;
@@ -23,10 +27,30 @@ class ObjectAccess {
 
     private final AuditLog audit;
     private final FleetState fleet;
+    private final ClusterRegistry clusters;
+    private final Teams teams;
 
-    ObjectAccess(AuditLog audit, FleetState fleet) {
+    ObjectAccess(AuditLog audit, FleetState fleet, ClusterRegistry clusters, Teams teams) {
         this.audit = audit;
         this.fleet = fleet;
+        this.clusters = clusters;
+        this.teams = teams;
+    }
+
+    /** A cluster, if the viewer sees everything or one of their teams owns a namespace in it. */
+    Cluster cluster(String id, Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
+        return visibleOrNotFound(clusters.find(id),
+                c -> viewer.seesEverything() || viewer.teams().stream().anyMatch(team -> teams.find(team)
+                        .map(t -> t.namespaces().containsKey(c.id())).orElse(false)),
+                authentication, c -> event -> event.target(null, id, null, "Cluster " + id));
+    }
+
+    /** A team, if the viewer sees everything or belongs to it. */
+    Team team(String id, Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
+        return visibleOrNotFound(teams.find(id), t -> viewer.seesEverything() || viewer.teams().contains(t.id()),
+                authentication, t -> event -> event.target(t.id(), null, null, "Team " + t.id()));
     }
 
     /** A Tiller by its id's parts, if the viewer may see it. */

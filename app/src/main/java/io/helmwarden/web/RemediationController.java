@@ -7,11 +7,9 @@ import io.helmwarden.remediation.MigrationPlan;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationRun;
 import io.helmwarden.remediation.RemediationRuns;
-import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.Viewer;
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -23,8 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * Guided remediation: the plan and its exact changes (a dry run, for anyone who may see the Tiller), a
- * confirmation by typing the Tiller's name, then the run's live progress. Admins may run it; team leads for
- * their teams' Tillers when {@code helmwarden.remediation.team-leads-may-run}; auditors and members never.
+ * confirmation by typing the Tiller's name, then the run's live progress; who may run it is
+ * {@link RemediationPermission}'s rule.
  */
 @Controller
 class RemediationController {
@@ -36,17 +34,16 @@ class RemediationController {
     private final RemediationRuns runs;
     private final ObjectAccess access;
     private final MigrationBackups backups;
-    private final boolean teamLeadsMayRun;
+    private final RemediationPermission permission;
 
     RemediationController(FleetState fleet, RemediationExecutor executor, RemediationRuns runs, ObjectAccess access,
-            MigrationBackups backups,
-            @Value("${helmwarden.remediation.team-leads-may-run:true}") boolean teamLeadsMayRun) {
+            MigrationBackups backups, RemediationPermission permission) {
         this.fleet = fleet;
         this.executor = executor;
         this.runs = runs;
         this.access = access;
         this.backups = backups;
-        this.teamLeadsMayRun = teamLeadsMayRun;
+        this.permission = permission;
     }
 
     @GetMapping(MIGRATION)
@@ -166,7 +163,6 @@ class RemediationController {
     }
 
     private boolean mayRun(Viewer viewer, Tiller tiller) {
-        return viewer.roles().contains(Role.PLATFORM_ADMIN)
-                || teamLeadsMayRun && tiller.team().map(viewer.leads()::contains).orElse(false);
+        return permission.mayRun(viewer, tiller);
     }
 }

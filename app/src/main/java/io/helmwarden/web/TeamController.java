@@ -4,8 +4,6 @@ import io.helmwarden.check.Finding;
 import io.helmwarden.check.Posture;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.tenancy.Team;
-import io.helmwarden.tenancy.Teams;
-import io.helmwarden.tenancy.Viewer;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -19,22 +17,17 @@ import org.springframework.web.bind.annotation.PathVariable;
 @Controller
 class TeamController {
 
-    private final Teams teams;
     private final FleetState fleet;
     private final ObjectAccess access;
 
-    TeamController(Teams teams, FleetState fleet, ObjectAccess access) {
-        this.teams = teams;
+    TeamController(FleetState fleet, ObjectAccess access) {
         this.fleet = fleet;
         this.access = access;
     }
 
     @GetMapping("/teams/{id}")
     String team(@PathVariable String id, Authentication authentication, Model model) {
-        Viewer viewer = Viewer.of(authentication);
-        Team team = access.visibleOrNotFound(teams.find(id),
-                t -> viewer.seesEverything() || viewer.teams().contains(t.id()), authentication,
-                t -> event -> event.target(t.id(), null, null, "Team " + t.id()));
+        Team team = access.team(id, authentication);
         List<FleetController.TillerRow> rows = fleet.clusters().stream()
                 .flatMap(inventory -> inventory.tillers().stream()
                         .filter(state -> state.tiller().team().equals(Optional.of(team.id())))

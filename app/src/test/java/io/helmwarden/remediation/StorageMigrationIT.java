@@ -49,14 +49,7 @@ import org.springframework.context.annotation.Bean;
  * Secret stops the run untouched; two requests for one Tiller run once; a run cut off after copying resumes
  * without duplicating or altering anything.
  */
-@SpringBootTest(properties = {
-        "spring.datasource.url=jdbc:h2:mem:storage-migration;DB_CLOSE_DELAY=-1",
-        "spring.security.oauth2.client.registration.test.client-id=helm-warden",
-        "spring.security.oauth2.client.registration.test.authorization-grant-type=authorization_code",
-        "spring.security.oauth2.client.registration.test.redirect-uri={baseUrl}/login/oauth2/code/test",
-        "spring.security.oauth2.client.provider.test.authorization-uri=https://idp.invalid/authorize",
-        "spring.security.oauth2.client.provider.test.token-uri=https://idp.invalid/token",
-        "helmwarden.inventory-refresh=200ms"})
+@MigrationOnRealApiServer
 class StorageMigrationIT {
 
     static final AuditEvent.Actor ADMIN = new AuditEvent.Actor("admin", "Alex Admin", "PLATFORM_ADMIN");
@@ -72,30 +65,21 @@ class StorageMigrationIT {
     RemediationRuns runs;
 
     final KubernetesClient admin = KubeApiServer.shared().adminClient();
-
-    @TestConfiguration
-    static class RealCluster {
-        @Bean
-        AdditionalClusters realApiServer() {
-            KubeApiServer server = KubeApiServer.shared();
-            return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
-                    server.adminClient()));
-        }
-    }
+    final MigrationFixtures fixtures = new MigrationFixtures(admin);
 
     @Test
     void migratesHundredsOfRecordsKeepingEveryFlag() {
-        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()).serviceAccount("tiller")
+        String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()).serviceAccount("tiller")
                 .args("--listen=127.0.0.1:44134", "--history-max=20"), 3, 240, 2);
         Tiller tiller = awaitTiller(ns, 242);
         assertThat(checks(tiller)).contains("releases-in-configmaps");
-        Map<String, String> before = configMapPayloads(ns);
+        Map<String, String> before = fixtures.configMapPayloads(ns);
 
         RemediationRun run = executor.startStorageMigration(tiller, ADMIN);
         RemediationRun done = awaitFinished(run.id());
 
         assertThat(done.state()).as(done.error()).isEqualTo(RemediationRun.State.DONE);
-        assertThat(secretPayloads(ns)).isEqualTo(before);
+        assertThat(fixtures.secretPayloads(ns)).isEqualTo(before);
         var deployment = admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get();
         var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getArgs()).containsExactly("--listen=127.0.0.1:44134", "--history-max=20", "--storage=secret");
@@ -109,27 +93,27 @@ class StorageMigrationIT {
 
     @Test
     void rollbackBringsBackConfigMapStorageWithEverythingTillerWroteMeanwhile() {
-        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()).args("--listen=127.0.0.1:44134"), 2, 8, 0);
+        String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()).args("--listen=127.0.0.1:44134"), 2, 8, 0);
         Tiller tiller = awaitTiller(ns, 8);
         RemediationRun migration = awaitFinished(executor.startStorageMigration(tiller, ADMIN).id());
         assertThat(migration.state()).isEqualTo(RemediationRun.State.DONE);
 
         // Tiller, now on Secrets, upgrades app0: revision 5 is new, revision 4 is rewritten as superseded.
         Instant now = Instant.now();
-        var v5 = (Secret) ReleaseRecords.create(release("app0", 5, Status.Code.DEPLOYED, 100), ReleaseStorage.SECRET, ns, now);
+        var v5 = (Secret) ReleaseRecords.create(MigrationFixtures.release("app0", 5, Status.Code.DEPLOYED, 100), ReleaseStorage.SECRET, ns, now);
         admin.secrets().inNamespace(ns).resource(v5).create();
-        var v4 = (Secret) ReleaseRecords.create(release("app0", 4, Status.Code.SUPERSEDED, 100), ReleaseStorage.SECRET, ns, now);
+        var v4 = (Secret) ReleaseRecords.create(MigrationFixtures.release("app0", 4, Status.Code.SUPERSEDED, 100), ReleaseStorage.SECRET, ns, now);
         admin.secrets().inNamespace(ns).withName("app0.v4").edit(secret -> {
             secret.setData(v4.getData());
             secret.getMetadata().getLabels().put("STATUS", "SUPERSEDED");
             return secret;
         });
-        Map<String, String> secretsBefore = secretPayloads(ns);
+        Map<String, String> secretsBefore = fixtures.secretPayloads(ns);
 
         RemediationRun rollback = awaitFinished(executor.startRollback(migration, ADMIN).id());
 
         assertThat(rollback.state()).as(rollback.error()).isEqualTo(RemediationRun.State.DONE);
-        assertThat(configMapPayloads(ns)).isEqualTo(secretsBefore).hasSize(9);
+        assertThat(fixtures.configMapPayloads(ns)).isEqualTo(secretsBefore).hasSize(9);
         assertThat(admin.configMaps().inNamespace(ns).withName("app0.v4").get().getMetadata().getLabels())
                 .containsEntry("STATUS", "SUPERSEDED").doesNotContainKey(StorageMigration.MIGRATED_LABEL);
         var deployment = admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get();
@@ -138,7 +122,7 @@ class StorageMigrationIT {
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
 
         // Back on ConfigMaps, Tiller rewrites app0.v5; migrating again refreshes our stale copy, not refuses.
-        var rewritten = (ConfigMap) ReleaseRecords.create(release("app0", 5, Status.Code.SUPERSEDED, 100),
+        var rewritten = (ConfigMap) ReleaseRecords.create(MigrationFixtures.release("app0", 5, Status.Code.SUPERSEDED, 100),
                 ReleaseStorage.CONFIGMAP, ns, now);
         admin.configMaps().inNamespace(ns).withName("app0.v5").edit(cm -> {
             cm.setData(rewritten.getData());
@@ -147,7 +131,7 @@ class StorageMigrationIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> checks(tillerNow(ns)).contains("releases-in-configmaps"));
         RemediationRun again = awaitFinished(executor.startStorageMigration(tillerNow(ns), ADMIN).id());
         assertThat(again.state()).as(again.error()).isEqualTo(RemediationRun.State.DONE);
-        assertThat(secretPayloads(ns)).isEqualTo(configMapPayloads(ns)).hasSize(9);
+        assertThat(fixtures.secretPayloads(ns)).isEqualTo(fixtures.configMapPayloads(ns)).hasSize(9);
         assertThat(admin.secrets().inNamespace(ns).withName("app0.v5").get().getMetadata().getAnnotations())
                 .doesNotContainKey(StorageMigration.STALE_COPY_ANNOTATION);
     }
@@ -157,33 +141,33 @@ class StorageMigrationIT {
 
     @Test
     void backupsGoWhenDeletedNowButNeverFromARolledBackTiller() {
-        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 6, 0);
+        String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 6, 0);
         RemediationRun migration = awaitFinished(executor.startStorageMigration(awaitTiller(ns, 6), ADMIN).id());
         assertThat(admin.configMaps().inNamespace(ns).withLabel(StorageMigration.MIGRATED_LABEL, "true").list().getItems())
                 .hasSize(6).allSatisfy(cm -> assertThat(Instant.parse(cm.getMetadata().getAnnotations()
                         .get(StorageMigration.DELETE_AFTER_ANNOTATION))).isAfter(Instant.now().plus(Duration.ofDays(6))));
-        Map<String, String> secrets = secretPayloads(ns);
+        Map<String, String> secrets = fixtures.secretPayloads(ns);
 
         // Retention has not ended: the sweep keeps them.
         backups.deleteExpired();
-        assertThat(configMapPayloads(ns)).hasSize(6);
+        assertThat(fixtures.configMapPayloads(ns)).hasSize(6);
 
         assertThat(backups.deleteNow(migration, ADMIN)).isEqualTo(6);
-        assertThat(configMapPayloads(ns)).isEmpty();
-        assertThat(secretPayloads(ns)).isEqualTo(secrets);
+        assertThat(fixtures.configMapPayloads(ns)).isEmpty();
+        assertThat(fixtures.secretPayloads(ns)).isEqualTo(secrets);
         await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("stale-records-other-storage"));
 
         // A rolled-back Tiller reads its ConfigMaps again: nothing of it is ever deleted.
-        String other = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
+        String other = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
         RemediationRun second = awaitFinished(executor.startStorageMigration(awaitTiller(other, 3), ADMIN).id());
         awaitFinished(executor.startRollback(second, ADMIN).id());
         assertThat(backups.deleteNow(second, ADMIN)).isZero();
-        assertThat(configMapPayloads(other)).hasSize(3);
+        assertThat(fixtures.configMapPayloads(other)).hasSize(3);
     }
 
     @Test
     void aStorageFlagInCommandIsRewrittenInPlace() {
-        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet())
+        String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet())
                 .command("/tiller", "--storage=configmap", "-listen=127.0.0.1:44134"), 1, 5, 0);
         RemediationRun done = awaitFinished(executor.startStorageMigration(awaitTiller(ns, 5), ADMIN).id());
         assertThat(done.state()).as(done.error()).isEqualTo(RemediationRun.State.DONE);
@@ -195,7 +179,7 @@ class StorageMigrationIT {
 
     @Test
     void aSecretWithDifferentContentStopsTheRunAndChangesNothing() {
-        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 2, 10, 0);
+        String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 2, 10, 0);
         Tiller tiller = awaitTiller(ns, 10);
         String victim = tiller.records().get(0).objectName();
         admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(victim).endMetadata()
@@ -208,7 +192,7 @@ class StorageMigrationIT {
         assertThat(failed.error()).contains("preflight", victim, "different content");
         assertThat(admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get().getSpec()
                 .getReplicas()).isEqualTo(2);
-        assertThat(secretPayloads(ns)).hasSize(1);
+        assertThat(fixtures.secretPayloads(ns)).hasSize(1);
         assertThat(runs.forTiller(tiller.id())).hasSize(1);
 
         // Once the conflicting Secret is gone, the same run resumes from its failed step and completes.
@@ -216,13 +200,13 @@ class StorageMigrationIT {
         executor.resumeFailed(failed, ADMIN);
         RemediationRun resumed = awaitFinished(failed.id());
         assertThat(resumed.state()).as(resumed.error()).isEqualTo(RemediationRun.State.DONE);
-        assertThat(secretPayloads(ns)).isEqualTo(configMapPayloads(ns)).hasSize(10);
+        assertThat(fixtures.secretPayloads(ns)).isEqualTo(fixtures.configMapPayloads(ns)).hasSize(10);
         assertThat(runs.forTiller(tiller.id())).hasSize(1);
     }
 
     @Test
     void missingRightsAreNamedBeforeAnythingChanges() {
-        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
+        String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
         Tiller tiller = awaitTiller(ns, 3);
         // The same run, executed with an identity that may only read: preflight names what is missing.
         RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
@@ -235,7 +219,7 @@ class StorageMigrationIT {
 
     @Test
     void twoRequestsForOneTillerRunOnce() {
-        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 30, 0);
+        String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 30, 0);
         Tiller tiller = awaitTiller(ns, 30);
         RemediationRun first = executor.startStorageMigration(tiller, ADMIN);
         assertThatThrownBy(() -> executor.startStorageMigration(tiller, ADMIN))
@@ -246,9 +230,9 @@ class StorageMigrationIT {
 
     @Test
     void aRunCutOffAfterCopyingResumesWithoutDuplicatingOrAltering() {
-        String ns = tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 2, 40, 0);
+        String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 2, 40, 0);
         Tiller tiller = awaitTiller(ns, 40);
-        Map<String, String> before = configMapPayloads(ns);
+        Map<String, String> before = fixtures.configMapPayloads(ns);
         // As if the app died right after copying, before recording it: preflight and quiesce recorded done,
         // the copy's effect in the cluster, its step still RUNNING.
         RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
@@ -270,48 +254,9 @@ class StorageMigrationIT {
         RemediationRun resumed = runs.find(run.id()).orElseThrow();
         assertThat(resumed.state()).as(resumed.error()).isEqualTo(RemediationRun.State.DONE);
         assertThat(resumed.steps().get(2).detail()).isEqualTo("0 Secrets created, 40 already there and identical");
-        assertThat(secretPayloads(ns)).isEqualTo(before);
+        assertThat(fixtures.secretPayloads(ns)).isEqualTo(before);
         assertThat(admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get().getSpec()
                 .getReplicas()).isEqualTo(2);
-    }
-
-    /** A Tiller with {@code records} small records of every status and {@code large} near the size limit. */
-    private String tiller(HelmInit init, int replicas, int records, int large) {
-        String ns = init.namespace();
-        List<HasMetadata> objects = new ArrayList<>();
-        objects.add(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build());
-        objects.add(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName("tiller")
-                .withNamespace(ns).endMetadata().build());
-        init.objects().stream().filter(o -> !(o instanceof io.fabric8.kubernetes.api.model.Service)).forEach(objects::add);
-        var deployment = (io.fabric8.kubernetes.api.model.apps.Deployment) objects.stream()
-                .filter(o -> o.getKind().equals("Deployment")).findFirst().orElseThrow();
-        deployment.getSpec().setReplicas(replicas);
-        Status.Code[] codes = java.util.Arrays.stream(Status.Code.values()).filter(c -> c != Status.Code.UNRECOGNIZED)
-                .toArray(Status.Code[]::new);
-        Instant created = Instant.parse("2020-01-01T00:00:00Z");
-        for (int i = 0; i < records; i++) {
-            objects.add(ReleaseRecords.create(release("app" + (i / 4), i % 4 + 1, codes[i % codes.length], 200),
-                    ReleaseStorage.CONFIGMAP, ns, created.plusSeconds(i)));
-        }
-        for (int i = 0; i < large; i++) {
-            // Random bytes do not compress: about 930 KB once base64-encoded, under the API's 1 MiB limit.
-            objects.add(ReleaseRecords.create(release("big" + i, 1, Status.Code.DEPLOYED, 690_000),
-                    ReleaseStorage.CONFIGMAP, ns, created));
-        }
-        DemoFleet.createIn(admin, objects);
-        return ns;
-    }
-
-    private static Release release(String name, int revision, Status.Code code, int manifestBytes) {
-        byte[] noise = new byte[manifestBytes];
-        new SecureRandom().nextBytes(noise);
-        return Release.newBuilder().setName(name).setVersion(revision).setNamespace("apps")
-                .setChart(Chart.newBuilder().setMetadata(Metadata.newBuilder().setName("chart").setVersion("1.0.0"))
-                        .addTemplates(io.helmwarden.release.hapi.chart.Template.newBuilder().setName("t")
-                                .setData(ByteString.copyFrom(noise))))
-                .setConfig(Config.newBuilder().setRaw("password: secret-" + name))
-                .setInfo(Info.newBuilder().setStatus(Status.newBuilder().setCode(code)))
-                .build();
     }
 
     private Tiller awaitTiller(String ns, int records) {
@@ -331,17 +276,5 @@ class StorageMigrationIT {
     private RemediationRun awaitFinished(String runId) {
         await().atMost(Duration.ofSeconds(120)).until(() -> runs.find(runId).orElseThrow().finished());
         return runs.find(runId).orElseThrow();
-    }
-
-    private Map<String, String> configMapPayloads(String ns) {
-        return admin.configMaps().inNamespace(ns).withLabel("OWNER", "TILLER").list().getItems().stream()
-                .collect(Collectors.toMap(cm -> cm.getMetadata().getName(), (ConfigMap cm) -> cm.getData().get("release")));
-    }
-
-    private Map<String, String> secretPayloads(String ns) {
-        return admin.secrets().inNamespace(ns).list().getItems().stream()
-                .filter(s -> s.getData() != null && s.getData().containsKey("release"))
-                .collect(Collectors.toMap(s -> s.getMetadata().getName(), (Secret s) -> new String(
-                        Base64.getDecoder().decode(s.getData().get("release")), StandardCharsets.US_ASCII)));
     }
 }

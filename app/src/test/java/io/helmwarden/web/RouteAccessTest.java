@@ -80,6 +80,11 @@ class RouteAccessTest {
         POLICY.put("POST /tillers/{cluster}/{namespace}/{name}/remediations/migrate-storage-to-secrets",
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/remediations/migrate-storage-to-secrets",
                         Set.of(Person.PLATFORM_ADMIN, Person.TEAM_LEAD)));
+        POLICY.put("GET /remediations", new Entry("/remediations", ANY_ROLE));
+        POLICY.put("GET /remediations/migrate-storage-to-secrets",
+                new Entry("/remediations/migrate-storage-to-secrets?team=payments", ANY_ROLE));
+        POLICY.put("POST /remediations/migrate-storage-to-secrets",
+                new Entry("/remediations/migrate-storage-to-secrets?team=payments", ANY_ROLE));
         POLICY.put("GET /remediation-runs/{id}", new Entry("/remediation-runs/none", ANY_ROLE));
         POLICY.put("POST /remediation-runs/{id}/rollback", new Entry("/remediation-runs/none/rollback", ANY_ROLE));
         POLICY.put("POST /remediation-runs/{id}/resume", new Entry("/remediation-runs/none/resume", ANY_ROLE));

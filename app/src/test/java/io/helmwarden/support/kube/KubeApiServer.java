@@ -48,6 +48,8 @@ public final class KubeApiServer implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<KubernetesClient> clients = new ArrayList<>();
     private String url;
+    private List<String> apiServerCommand;
+    private Process apiServer;
 
     private KubeApiServer(Path workDir) {
         this.workDir = workDir;
@@ -103,7 +105,7 @@ public final class KubeApiServer implements AutoCloseable {
                 "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeerPort,
                 "--initial-cluster", "default=http://127.0.0.1:" + etcdPeerPort,
                 "--unsafe-no-fsync"));
-        start("kube-apiserver", List.of(assets.resolve("kube-apiserver").toString(),
+        apiServerCommand = List.of(assets.resolve("kube-apiserver").toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
                 "--secure-port=" + apiPort,
                 "--bind-address=127.0.0.1",
@@ -115,7 +117,8 @@ public final class KubeApiServer implements AutoCloseable {
                 "--service-account-issuer=https://kubernetes.default.svc",
                 "--service-cluster-ip-range=10.0.0.0/24",
                 "--allow-privileged=true",
-                "--insecure-port=0"));
+                "--insecure-port=0");
+        apiServer = start("kube-apiserver", apiServerCommand);
         url = "https://127.0.0.1:" + apiPort;
         awaitReady(Duration.ofSeconds(90));
     }
@@ -131,13 +134,40 @@ public final class KubeApiServer implements AutoCloseable {
         return out;
     }
 
-    private void start(String name, List<String> command) throws IOException {
+    private Process start(String name, List<String> command) throws IOException {
         Path log = workDir.resolve(name + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         processes.add(process);
+        return process;
+    }
+
+    /**
+     * Kills kube-apiserver (SIGKILL, as a crash or an OOM kill would) and leaves etcd running: every request
+     * fails until {@link #startAgain()}. For fault-injection tests.
+     */
+    public synchronized void kill() {
+        try {
+            apiServer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        processes.remove(apiServer);
+    }
+
+    /** Starts kube-apiserver again on the same port and state, and waits until it is ready. */
+    public synchronized void startAgain() {
+        try {
+            apiServer = start("kube-apiserver", apiServerCommand);
+            awaitReady(Duration.ofSeconds(60));
+        } catch (IOException e) {
+            throw new IllegalStateException("could not restart kube-apiserver", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting kube-apiserver", e);
+        }
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException {

@@ -1,0 +1,48 @@
+package io.helmwarden.remediation;
+
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.helmwarden.cluster.AdditionalClusters;
+import io.helmwarden.cluster.Cluster;
+import io.helmwarden.support.kube.KubeApiServer;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.List;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The app with the real test API server as its only cluster ("real"), on an in-memory database; the test
+ * classes that carry it share one application context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(properties = {
+        "spring.datasource.url=jdbc:h2:mem:storage-migration;DB_CLOSE_DELAY=-1",
+        "spring.security.oauth2.client.registration.test.client-id=helm-warden",
+        "spring.security.oauth2.client.registration.test.authorization-grant-type=authorization_code",
+        "spring.security.oauth2.client.registration.test.redirect-uri={baseUrl}/login/oauth2/code/test",
+        "spring.security.oauth2.client.provider.test.authorization-uri=https://idp.invalid/authorize",
+        "spring.security.oauth2.client.provider.test.token-uri=https://idp.invalid/token",
+        "helmwarden.inventory-refresh=200ms"})
+@Import(MigrationOnRealApiServer.RealCluster.class)
+@interface MigrationOnRealApiServer {
+
+    @TestConfiguration
+    class RealCluster {
+        @Bean
+        AdditionalClusters realApiServer() {
+            KubeApiServer server = KubeApiServer.shared();
+            // A small retry budget (~0.7 s instead of the client's default ~100 s), so a killed API server
+            // fails the step at hand and the fault tests exercise resuming it, not just riding out the outage.
+            var config = new ConfigBuilder(server.adminClient().getConfiguration()).withRequestRetryBackoffLimit(3)
+                    .build();
+            return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
+                    new KubernetesClientBuilder().withConfig(config).build()));
+        }
+    }
+}
