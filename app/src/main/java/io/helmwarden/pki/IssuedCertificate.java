@@ -2,11 +2,22 @@ package io.helmwarden.pki;
 
 import java.security.cert.X509Certificate;
 
-/** A certificate with its PEM forms. The private key PEM is a secret: never log or display it. */
-public record IssuedCertificate(X509Certificate certificate, String certificatePem, String privateKeyPem) {
+/**
+ * A certificate, and the private key generated for it when Helm Warden generated one (null when it signed
+ * someone's CSR: their key never left their machine). The key PEM is a secret: never log, store or display it.
+ */
+public record IssuedCertificate(X509Certificate certificate, String privateKeyPem) {
+
+    public String certificatePem() {
+        return CertificateAuthority.pem(certificate);
+    }
+
+    public String serial() {
+        return certificate.getSerialNumber().toString(16);
+    }
 
     @Override
     public String toString() {
-        return "IssuedCertificate[" + certificate.getSubjectX500Principal() + "]";
+        return "IssuedCertificate[" + certificate.getSubjectX500Principal() + ", serial " + serial() + "]";
     }
 }

@@ -12,14 +12,10 @@ import java.util.Optional;
  *
  * @param refusal why the migration cannot be planned, when it cannot
  */
-public record MigrationPlan(String tillerId, List<Step> steps, Optional<String> refusal) {
+public record MigrationPlan(String tillerId, List<PlanStep> steps, Optional<String> refusal) {
 
     public static final String REMEDIATION = "migrate-storage-to-secrets";
     public static final String ROLLBACK = "rollback-storage-to-configmaps";
-
-    /** One step as people preview it. */
-    public record Step(String name, String title, String before, String after) {
-    }
 
     /** The steps every run executes, in order; their names key the executor's actions. */
     public static final List<String> STEP_NAMES = List.of("preflight", "quiesce", "copy", "verify", "switch", "resume",
@@ -35,24 +31,24 @@ public record MigrationPlan(String tillerId, List<Step> steps, Optional<String> 
     public static MigrationPlan of(Tiller tiller) {
         Optional<String> refusal = refusal(tiller);
         List<ReleaseRecord> records = tiller.records().stream().filter(r -> "ConfigMap".equals(r.kind())).toList();
-        var flags = StorageFlag.set(tiller.command(), tiller.args(), "secret");
-        List<Step> steps = new ArrayList<>();
-        steps.add(new Step("preflight", "Check rights and name collisions",
+        var flags = TillerFlag.set(tiller.command(), tiller.args(), "storage", "secret");
+        List<PlanStep> steps = new ArrayList<>();
+        steps.add(new PlanStep("preflight", "Check rights and name collisions",
                 records.size() + " ConfigMap records in " + tiller.storage().namespace(),
                 "no Secret of the same name with different content; records and sizes checked"));
-        steps.add(new Step("quiesce", "Stop Tiller so it cannot write mid-copy",
+        steps.add(new PlanStep("quiesce", "Stop Tiller so it cannot write mid-copy",
                 "replicas: " + tiller.desiredReplicas(), "replicas: 0, no Tiller pod running"));
-        steps.add(new Step("copy", "Copy every record to a Secret",
+        steps.add(new PlanStep("copy", "Copy every record to a Secret",
                 String.join(", ", records.stream().map(ReleaseRecord::objectName).limit(20).toList())
                         + (records.size() > 20 ? " and " + (records.size() - 20) + " more" : "") + " as ConfigMaps",
                 "the same names, labels and payloads as Secrets (as Tiller's secret driver writes them)"));
-        steps.add(new Step("verify", "Verify each Secret against its ConfigMap",
+        steps.add(new PlanStep("verify", "Verify each Secret against its ConfigMap",
                 "-", "every Secret byte-identical to its ConfigMap, and each decodes as a Helm 2 release"));
-        steps.add(new Step("switch", "Switch Tiller to Secret storage",
+        steps.add(new PlanStep("switch", "Switch Tiller to Secret storage",
                 "command: " + tiller.command() + "\nargs: " + tiller.args(),
                 "command: " + (flags.command() == null ? "[]" : flags.command()) + "\nargs: " + flags.args()));
-        steps.add(new Step("resume", "Start Tiller again", "replicas: 0", "replicas: " + tiller.desiredReplicas()));
-        steps.add(new Step("retire", "Keep the ConfigMaps as labelled backups",
+        steps.add(new PlanStep("resume", "Start Tiller again", "replicas: 0", "replicas: " + tiller.desiredReplicas()));
+        steps.add(new PlanStep("retire", "Keep the ConfigMaps as labelled backups",
                 "ConfigMaps read by Tiller", "ConfigMaps labelled helm-warden.io/migrated=true, kept for rollback"));
         return new MigrationPlan(tiller.id(), List.copyOf(steps), refusal);
     }

@@ -5,6 +5,7 @@ import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.inventory.Tiller;
+import io.helmwarden.pki.CertificateAuthorities;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -44,11 +45,14 @@ public class RemediationExecutor implements DisposableBean {
 
     private final Clock clock;
     private final Duration backupRetention;
+    private final CertificateAuthorities certificates;
     /** Fault-injection tests replace it; see {@link FaultPoint}. */
     volatile FaultPoint faults = FaultPoint.NONE;
 
     RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit, Clock clock,
-            @Value("${helmwarden.remediation.backup-retention:7d}") Duration backupRetention) {
+            @Value("${helmwarden.remediation.backup-retention:7d}") Duration backupRetention,
+            CertificateAuthorities certificates) {
+        this.certificates = certificates;
         this.runs = runs;
         this.clusters = clusters;
         this.audit = audit;
@@ -72,6 +76,28 @@ public class RemediationExecutor implements DisposableBean {
         audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
                 .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
                 .details(MigrationPlan.REMEDIATION + " run " + run.id()));
+        submit(run.id());
+        return run;
+    }
+
+    /**
+     * Starts a remediation of Tiller's endpoint or rights, exactly as previewed: the plan's parameters are
+     * stored with the run, so a resumed run does what the person confirmed.
+     *
+     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
+     * @throws IllegalStateException          when the plan refuses (the message says why)
+     */
+    public RemediationRun startHardening(HardeningPlan plan, Tiller tiller, AuditEvent.Actor actor) {
+        plan.refusal().ifPresent(reason -> {
+            throw new IllegalStateException(reason);
+        });
+        String remediation = plan.kind().id();
+        RemediationRun run = runs.create(tiller.id(), tiller.team().orElse(null), remediation, actor.subject(),
+                tiller.storage().namespace(), plan.kind().stepNames(), plan.parameters());
+        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+                .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
+                .details(remediation + " run " + run.id() + (plan.toAccept().isEmpty() ? ""
+                        : "; accepted: " + String.join("; ", plan.toAccept()))));
         submit(run.id());
         return run;
     }
@@ -156,17 +182,16 @@ public class RemediationExecutor implements DisposableBean {
             faults.reached("before " + step.name());
             try {
                 var client = clusters.find(current.cluster())
-                        .orElseThrow(() -> new StorageMigration.StepFailed("cluster " + current.cluster() + " is gone"))
+                        .orElseThrow(() -> new RemediationSteps.StepFailed("cluster " + current.cluster() + " is gone"))
                         .client();
-                String detail = new StorageMigration(client, current, runs, clock.instant().plus(backupRetention), faults)
-                        .execute(step.name());
+                String detail = steps(client, current).execute(step.name());
                 faults.reached("after " + step.name());
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
                 audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.SUCCESS)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())
                         .details(step.name() + ": " + detail));
             } catch (RuntimeException e) {
-                String reason = e instanceof StorageMigration.StepFailed ? e.getMessage()
+                String reason = e instanceof RemediationSteps.StepFailed ? e.getMessage()
                         : e.getClass().getSimpleName() + ": " + e.getMessage();
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.FAILED, reason);
                 runs.finish(runId, RemediationRun.State.FAILED, step.name() + ": " + reason);
@@ -181,6 +206,12 @@ public class RemediationExecutor implements DisposableBean {
         audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), "remediation-finished",
                 AuditEntry.Outcome.SUCCESS).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())
                 .details(run.remediation() + " run " + runId));
+    }
+
+    private RemediationSteps steps(io.fabric8.kubernetes.client.KubernetesClient client, RemediationRun run) {
+        return HardeningPlan.Kind.of(run.remediation())
+                .<RemediationSteps>map(kind -> new TillerHardening(client, run, kind, certificates))
+                .orElseGet(() -> new StorageMigration(client, run, runs, clock.instant().plus(backupRetention), faults));
     }
 
     @Override

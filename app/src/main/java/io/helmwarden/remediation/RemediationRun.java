@@ -2,11 +2,12 @@ package io.helmwarden.remediation;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** A remediation run as stored: who asked, for which Tiller, and each step's state. */
 public record RemediationRun(String id, String tillerId, String team, String remediation, State state, String requestedBy,
         Instant createdAt, Instant updatedAt, String storageNamespace, Integer originalReplicas, String error,
-        List<StepState> steps) {
+        List<StepState> steps, Map<String, String> parameters) {
 
     public enum State { RUNNING, DONE, FAILED }
 

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
@@ -41,6 +42,11 @@ public class RemediationRuns {
 
     RemediationRun create(String tillerId, String team, String remediation, String requestedBy,
             String storageNamespace, List<String> stepNames) {
+        return create(tillerId, team, remediation, requestedBy, storageNamespace, stepNames, Map.of());
+    }
+
+    RemediationRun create(String tillerId, String team, String remediation, String requestedBy,
+            String storageNamespace, List<String> stepNames, Map<String, String> parameters) {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         try {
@@ -48,9 +54,9 @@ public class RemediationRuns {
                 jdbc.sql("INSERT INTO remediation_lock (tiller_id, run_id) VALUES (?, ?)").params(tillerId, id).update();
                 jdbc.sql("""
                         INSERT INTO remediation_run (id, tiller_id, team, remediation, state, requested_by, created_at,
-                            updated_at, storage_namespace) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)""")
+                            updated_at, storage_namespace, parameters) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)""")
                         .params(id, tillerId, team, remediation, requestedBy, Timestamp.from(now), Timestamp.from(now),
-                                storageNamespace)
+                                storageNamespace, HardeningPlan.encode(parameters))
                         .update();
                 for (int i = 0; i < stepNames.size(); i++) {
                     jdbc.sql("INSERT INTO remediation_step (run_id, step_index, name, state) VALUES (?, ?, ?, 'PENDING')")
@@ -156,7 +162,7 @@ public class RemediationRuns {
                 RemediationRun.State.valueOf(rs.getString("state")), rs.getString("requested_by"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")),
                 rs.getString("storage_namespace"), (Integer) rs.getObject("original_replicas"), rs.getString("error"),
-                steps);
+                steps, HardeningPlan.decode(rs.getString("parameters")));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -28,7 +28,7 @@ import java.util.Objects;
  * idempotent: run twice (after a crash, a restart), it finds its work done and changes nothing. Writes use
  * resourceVersion preconditions; a conflict re-reads and decides again, never overwrites.
  */
-final class StorageMigration {
+final class StorageMigration implements RemediationSteps {
 
     static final String MIGRATED_LABEL = "helm-warden.io/migrated";
     static final String DELETE_AFTER_ANNOTATION = "helm-warden.io/delete-after";
@@ -36,13 +36,6 @@ final class StorageMigration {
     static final String STALE_COPY_ANNOTATION = "helm-warden.io/stale-copy";
     private static final Map<String, String> RECORD_LABELS = Map.of("OWNER", "TILLER");
     private static final Duration QUIESCE_TIMEOUT = Duration.ofMinutes(5);
-
-    /** A step cannot go on; the message says why, for people. */
-    static final class StepFailed extends RuntimeException {
-        StepFailed(String message) {
-            super(message);
-        }
-    }
 
     private final KubernetesClient client;
     private final RemediationRun run;
@@ -63,8 +56,8 @@ final class StorageMigration {
         this.faults = faults;
     }
 
-    /** Runs one step by name; returns what it did, for the run's record and the audit log. */
-    String execute(String step) {
+    @Override
+    public String execute(String step) {
         return switch (step) {
             case "preflight" -> preflight();
             case "quiesce" -> quiesce();
@@ -220,7 +213,7 @@ final class StorageMigration {
         for (int attempt = 0; attempt < 5; attempt++) {
             Deployment deployment = deployment();
             var container = tillerContainer(deployment);
-            var flags = StorageFlag.set(container.getCommand(), container.getArgs(), backend);
+            var flags = TillerFlag.set(container.getCommand(), container.getArgs(), "storage", backend);
             boolean unchanged = Objects.equals(emptyToNull(container.getCommand()), flags.command())
                     && Objects.equals(Objects.requireNonNullElse(container.getArgs(), List.of()), flags.args());
             if (unchanged) {
@@ -422,7 +415,8 @@ final class StorageMigration {
         return data == null ? null : new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII);
     }
 
-    private static Container tillerContainer(Deployment deployment) {
+    /** The container that runs Tiller: by image, else by name, else the first. */
+    static Container tillerContainer(Deployment deployment) {
         var containers = deployment.getSpec().getTemplate().getSpec().getContainers();
         return containers.stream().filter(c -> c.getImage() != null && c.getImage().contains("tiller")).findFirst()
                 .or(() -> containers.stream().filter(c -> "tiller".equals(c.getName())).findFirst())

@@ -2,6 +2,7 @@ package io.helmwarden.web;
 
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.inventory.Tiller;
+import io.helmwarden.remediation.HardeningPlan;
 import io.helmwarden.remediation.MigrationBackups;
 import io.helmwarden.remediation.MigrationPlan;
 import io.helmwarden.remediation.RemediationExecutor;
@@ -149,6 +150,11 @@ class RemediationController {
                 r -> viewer.seesEverything() || r.team() != null && viewer.teams().contains(r.team()), authentication,
                 r -> event -> event.target(r.team(), r.cluster(), r.namespace(), "Remediation run " + r.id()));
         model.addAttribute("run", run);
+        model.addAttribute("title", switch (run.remediation()) {
+            case MigrationPlan.REMEDIATION -> "Migrating release records to Secrets";
+            case MigrationPlan.ROLLBACK -> "Rolling back to ConfigMap storage";
+            default -> HardeningPlan.Kind.of(run.remediation()).map(HardeningPlan.Kind::title).orElse(run.remediation());
+        });
         boolean mayAct = fleet.tiller(run.tillerId()).map(state -> mayRun(viewer, state.tiller())).orElse(false);
         model.addAttribute("mayRollBack", mayAct && MigrationPlan.REMEDIATION.equals(run.remediation())
                 && run.state() == RemediationRun.State.DONE);

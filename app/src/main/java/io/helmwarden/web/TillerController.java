@@ -27,6 +27,12 @@ import org.springframework.web.server.ResponseStatusException;
 @Controller
 class TillerController {
 
+    /** Check remediation ids a guided remediation exists for (besides the storage migration). */
+    static final java.util.Set<String> GUIDED = java.util.Set.of("enable-tls-verify", "rotate-certificate",
+            "listen-localhost", "remove-service", "deny-ingress", "limit-history", "restrict-scope",
+            "dedicated-service-account", "restrict-drivers");
+
+
     static final int RELEASES_PER_PAGE = 50;
 
     private final FleetState fleet;
@@ -63,6 +69,7 @@ class TillerController {
         int current = Math.min(Math.max(page, 1), pages);
         model.addAttribute("state", state);
         model.addAttribute("tiller", state.tiller());
+        model.addAttribute("guided", GUIDED);
         model.addAttribute("findings", state.findings().stream()
                 .map(finding -> new FindingView(finding, catalog.find(finding.checkId()).orElseThrow())).toList());
         model.addAttribute("releases", histories.subList((current - 1) * RELEASES_PER_PAGE,

@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * The app with the real test API server as its only cluster ("real"), on an in-memory database; the test
- * classes that carry it share one application context.
+ * The app with the real test API server as its only cluster ("real"), on an in-memory database, with a
+ * CA key and one team ("harden"); the test classes that carry it share one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,7 +28,12 @@ import org.springframework.context.annotation.Import;
         "spring.security.oauth2.client.registration.test.redirect-uri={baseUrl}/login/oauth2/code/test",
         "spring.security.oauth2.client.provider.test.authorization-uri=https://idp.invalid/authorize",
         "spring.security.oauth2.client.provider.test.token-uri=https://idp.invalid/token",
-        "helmwarden.inventory-refresh=200ms"})
+        "helmwarden.inventory-refresh=200ms",
+        "helmwarden.pki.key-encryption-key=test-only-key",
+        "helmwarden.teams[0].id=harden",
+        "helmwarden.teams[0].display-name=Harden",
+        "helmwarden.teams[0].lead-groups=harden-leads",
+        "helmwarden.teams[0].namespaces.real=harden-scope,harden-apps-1,harden-apps-2,harden-drivers"})
 @Import(MigrationOnRealApiServer.RealCluster.class)
 @interface MigrationOnRealApiServer {
 

@@ -81,6 +81,16 @@ class RouteAccessTest {
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/remediations/migrate-storage-to-secrets",
                         Set.of(Person.PLATFORM_ADMIN, Person.TEAM_LEAD)));
         POLICY.put("GET /remediations", new Entry("/remediations", ANY_ROLE));
+        POLICY.put("GET /tillers/{cluster}/{namespace}/{name}/remediations/{remediation}",
+                new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/remediations/limit-history", ANY_ROLE));
+        POLICY.put("POST /tillers/{cluster}/{namespace}/{name}/remediations/{remediation}",
+                new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/remediations/limit-history",
+                        Set.of(Person.PLATFORM_ADMIN, Person.TEAM_LEAD)));
+        POLICY.put("GET /tillers/{cluster}/{namespace}/{name}/client-certificates",
+                new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/client-certificates", ANY_ROLE));
+        POLICY.put("POST /tillers/{cluster}/{namespace}/{name}/client-certificates",
+                new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/client-certificates",
+                        Set.of(Person.PLATFORM_ADMIN, Person.TEAM_LEAD, Person.TEAM_MEMBER)));
         POLICY.put("GET /remediations/migrate-storage-to-secrets",
                 new Entry("/remediations/migrate-storage-to-secrets?team=payments", ANY_ROLE));
         POLICY.put("POST /remediations/migrate-storage-to-secrets",

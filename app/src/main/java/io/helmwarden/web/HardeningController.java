@@ -1,0 +1,131 @@
+package io.helmwarden.web;
+
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.inventory.ReleaseRecord;
+import io.helmwarden.inventory.Tiller;
+import io.helmwarden.remediation.HardeningPlan;
+import io.helmwarden.remediation.RemediationExecutor;
+import io.helmwarden.remediation.RemediationRun;
+import io.helmwarden.remediation.RemediationRuns;
+import io.helmwarden.tenancy.Teams;
+import io.helmwarden.tenancy.Viewer;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Remediations of a Tiller's endpoint and rights (TLS, exposure, history, scope): the plan as a diff, what
+ * must be explicitly accepted (releases falling outside a new scope), a confirmation by typing the Tiller's
+ * name, then the run. Who may run them is {@link RemediationPermission}'s rule.
+ */
+@Controller
+class HardeningController {
+
+    private static final String ROUTE = "/tillers/{cluster}/{namespace}/{name}/remediations/{remediation}";
+
+    private final FleetState fleet;
+    private final RemediationExecutor executor;
+    private final RemediationRuns runs;
+    private final ObjectAccess access;
+    private final RemediationPermission permission;
+    private final Teams teams;
+    private final HardeningPlan.Settings settings;
+
+    HardeningController(FleetState fleet, RemediationExecutor executor, RemediationRuns runs, ObjectAccess access,
+            RemediationPermission permission, Teams teams,
+            @Value("${helmwarden.remediation.history-max:200}") int historyMax,
+            @Value("${helmwarden.remediation.keep-tiller-service:false}") boolean keepService) {
+        this.fleet = fleet;
+        this.executor = executor;
+        this.runs = runs;
+        this.access = access;
+        this.permission = permission;
+        this.teams = teams;
+        this.settings = new HardeningPlan.Settings(historyMax, keepService);
+    }
+
+    @GetMapping(ROUTE)
+    String preview(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
+            @PathVariable String remediation, Authentication authentication, Model model) {
+        Tiller tiller = access.tiller(cluster, namespace, name, authentication).tiller();
+        addPreview(plan(remediation, tiller), tiller, Viewer.of(authentication), model);
+        return "remediation/hardening";
+    }
+
+    @PostMapping(ROUTE)
+    String start(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
+            @PathVariable String remediation, @RequestParam(defaultValue = "") String confirm,
+            @RequestParam(defaultValue = "false") boolean accepted, Authentication authentication, Model model,
+            HttpServletResponse response) {
+        Tiller tiller = access.tiller(cluster, namespace, name, authentication).tiller();
+        Viewer viewer = Viewer.of(authentication);
+        if (!permission.mayRun(viewer, tiller)) {
+            throw new AccessDeniedException("may not remediate " + tiller.id());
+        }
+        HardeningPlan plan = plan(remediation, tiller);
+        String expected = tiller.namespace() + "/" + tiller.name();
+        String error;
+        if (!expected.equals(confirm.strip())) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            error = "Type " + expected + " to confirm.";
+        } else if (!plan.toAccept().isEmpty() && !accepted) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            error = "Tick the box to accept the consequences listed above.";
+        } else {
+            try {
+                RemediationRun run = executor.startHardening(plan, tiller, Audits.actor(authentication));
+                return "redirect:/remediation-runs/" + run.id();
+            } catch (RemediationRuns.AlreadyRunning | IllegalStateException e) {
+                response.setStatus(HttpServletResponse.SC_CONFLICT);
+                error = e.getMessage();
+            }
+        }
+        addPreview(plan, tiller, viewer, model);
+        model.addAttribute("error", error);
+        return "remediation/hardening";
+    }
+
+    private HardeningPlan plan(String remediation, Tiller tiller) {
+        HardeningPlan.Kind kind = HardeningPlan.Kind.of(remediation)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        List<String> teamNamespaces = tiller.team().flatMap(teams::find)
+                .map(team -> team.namespaces().getOrDefault(tiller.cluster(), List.of())).orElse(List.of());
+        return HardeningPlan.of(kind, tiller, settings, teamNamespaces,
+                kind == HardeningPlan.Kind.RESTRICT_SCOPE ? releaseNamespaces(tiller) : Map.of());
+    }
+
+    /** Each release's target namespace, from its newest revision (decoded now if the inventory has not yet). */
+    private Map<String, String> releaseNamespaces(Tiller tiller) {
+        return tiller.records().stream()
+                .collect(Collectors.groupingBy(ReleaseRecord::release,
+                        Collectors.maxBy(Comparator.comparingInt(ReleaseRecord::revision))))
+                .values().stream().flatMap(java.util.Optional::stream)
+                .map(record -> Map.entry(record.release(), record.summary().orElseGet(() ->
+                        fleet.summary(tiller.cluster(), tiller.storage().namespace(), record))))
+                .filter(entry -> entry.getValue().unreadable().isEmpty())
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().targetNamespace(), (a, b) -> a,
+                        TreeMap::new));
+    }
+
+    private void addPreview(HardeningPlan plan, Tiller tiller, Viewer viewer, Model model) {
+        model.addAttribute("tiller", tiller);
+        model.addAttribute("plan", plan);
+        model.addAttribute("mayRun", permission.mayRun(viewer, tiller));
+        model.addAttribute("runs", runs.forTiller(tiller.id()).stream()
+                .filter(run -> run.remediation().equals(plan.kind().id())).toList());
+    }
+}

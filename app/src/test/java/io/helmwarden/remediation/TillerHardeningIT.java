@@ -1,0 +1,325 @@
+package io.helmwarden.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.check.Finding;
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.inventory.Tiller;
+import io.helmwarden.pki.CertificateAuthority;
+import io.helmwarden.provisioning.HelmInit;
+import io.helmwarden.support.kube.KubeApiServer;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Each remediation of Tiller's endpoint and rights turns its finding's fixture into a passing state, as the
+ * inventory sees it, and changes nothing else: the whole Deployment is compared before and after, with only
+ * the fields the remediation owns taken out.
+ */
+@MigrationOnRealApiServer
+class TillerHardeningIT {
+
+    static final AuditEvent.Actor ADMIN = new AuditEvent.Actor("admin", "Alex Admin", "PLATFORM_ADMIN");
+    static final AtomicInteger NAMESPACES = new AtomicInteger();
+    static final HardeningPlan.Settings SETTINGS = new HardeningPlan.Settings(200, false);
+    static final String[] ARGS = {"--history-max=0", "--trace"};
+
+    @Autowired
+    FleetState fleet;
+
+    @Autowired
+    RemediationExecutor executor;
+
+    @Autowired
+    RemediationRuns runs;
+
+    final KubernetesClient admin = KubeApiServer.shared().adminClient();
+    final MigrationFixtures fixtures = new MigrationFixtures(admin);
+
+    @Test
+    void enablingTlsWithVerificationChangesOnlyTheTlsFields() throws Exception {
+        String ns = fixtures.tiller(new HelmInit("harden-" + NAMESPACES.incrementAndGet()).args(ARGS)
+                .automountServiceAccountToken(true), 1, 2, 0);
+        withEnv(ns, "TRACE_LEVEL", "3");
+        Tiller tiller = awaitTiller(ns);
+        assertThat(checks(tiller)).contains("grpc-no-tls");
+        Deployment before = deployment(ns);
+
+        RemediationRun run = remediate(HardeningPlan.Kind.ENABLE_TLS_VERIFY, tiller);
+
+        assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("grpc-no-tls")
+                && !checks(tillerNow(ns)).contains("tls-no-client-verification"));
+        Deployment after = deployment(ns);
+        Container tillerContainer = container(after);
+        assertThat(tillerContainer.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains(
+                "TRACE_LEVEL=3", "TILLER_TLS_ENABLE=1", "TILLER_TLS_VERIFY=1", "TILLER_TLS_CERTS=/etc/certs");
+        assertThat(withoutOwned(after, c -> {
+            c.getEnv().removeIf(e -> e.getName().startsWith("TILLER_TLS_"));
+            c.getVolumeMounts().removeIf(m -> m.getMountPath().equals("/etc/certs"));
+        })).isEqualTo(withoutOwned(before, c -> c.getEnv().removeIf(e -> e.getName().startsWith("TILLER_TLS_"))));
+
+        // The server certificate verifies against the CA, with the SANs helm connects by.
+        var secret = admin.secrets().inNamespace(ns).withName("tiller-secret").get();
+        X509Certificate server = certificate(secret.getData().get("tls.crt"));
+        X509Certificate ca = certificate(secret.getData().get("ca.crt"));
+        server.verify(ca.getPublicKey());
+        assertThat(server.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList()).containsExactlyInAnyOrder(
+                "127.0.0.1", "localhost", "tiller-deploy", "tiller-deploy." + ns, "tiller-deploy." + ns + ".svc");
+
+        // Run again: the plan refuses, nothing is issued twice.
+        assertThat(HardeningPlan.of(HardeningPlan.Kind.ENABLE_TLS_VERIFY, tillerNow(ns), SETTINGS, List.of(), Map.of())
+                .refusal()).contains("TLS with client verification is already on");
+    }
+
+    @Test
+    void aTillerWithTlsButNoVerificationKeepsItsCertificateAndGainsVerification() {
+        var otherCa = CertificateAuthority.create("someone's CA", Instant.now().minusSeconds(60),
+                Instant.now().plus(Duration.ofDays(30)));
+        var server = otherCa.issueServer("tiller", List.of("127.0.0.1"), Instant.now().minusSeconds(60),
+                Instant.now().plus(Duration.ofDays(30)));
+        String ns = fixtures.tiller(new HelmInit("harden-" + NAMESPACES.incrementAndGet()).tls(server), 1, 1, 0);
+        Tiller tiller = awaitTiller(ns);
+        assertThat(checks(tiller)).contains("tls-no-client-verification").doesNotContain("grpc-no-tls");
+        String certificateBefore = admin.secrets().inNamespace(ns).withName("tiller-secret").get().getData().get("tls.crt");
+        Deployment before = deployment(ns);
+
+        RemediationRun run = remediate(HardeningPlan.Kind.ENABLE_TLS_VERIFY, tiller);
+
+        assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("tls-no-client-verification"));
+        var secret = admin.secrets().inNamespace(ns).withName("tiller-secret").get();
+        assertThat(secret.getData().get("tls.crt")).isEqualTo(certificateBefore);
+        assertThat(secret.getData()).containsKey("ca.crt");
+        assertThat(withoutOwned(deployment(ns), c -> c.getEnv().removeIf(e -> e.getName().equals("TILLER_TLS_VERIFY"))))
+                .isEqualTo(withoutOwned(before, c -> c.getEnv().removeIf(e -> e.getName().equals("TILLER_TLS_VERIFY"))));
+    }
+
+    @Test
+    void closingExposureChangesTheListenFlagAndNothingElseOfTheDeployment() {
+        String ns = fixtures.tiller(new HelmInit("harden-" + NAMESPACES.incrementAndGet()).args(ARGS), 1, 1, 0);
+        admin.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("tiller-deploy")
+                .endMetadata().withNewSpec().withType("NodePort").withSelector(Map.of("app", "helm", "name", "tiller"))
+                .addNewPort().withName("tiller").withPort(44134).withProtocol("TCP").endPort().endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller(id(ns))
+                .map(s -> checks(s.tiller()).containsAll(List.of("listens-on-all-interfaces", "exposed-by-service",
+                        "no-network-policy"))).orElse(false));
+        Deployment before = deployment(ns);
+
+        for (var kind : List.of(HardeningPlan.Kind.LISTEN_LOCALHOST, HardeningPlan.Kind.REMOVE_SERVICE,
+                HardeningPlan.Kind.DENY_INGRESS)) {
+            RemediationRun run = remediate(kind, tillerNow(ns));
+            assertThat(run.state()).as(kind + ": " + run.error()).isEqualTo(RemediationRun.State.DONE);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> checks(tillerNow(ns)).stream().noneMatch(List.of(
+                "listens-on-all-interfaces", "exposed-by-service", "no-network-policy")::contains));
+        assertThat(container(deployment(ns)).getArgs()).containsExactly("--history-max=0", "--trace",
+                "--listen=127.0.0.1:44134");
+        assertThat(withoutOwned(deployment(ns), c -> c.setArgs(List.of())))
+                .isEqualTo(withoutOwned(before, c -> c.setArgs(List.of())));
+        assertThat(admin.services().inNamespace(ns).withName("tiller-deploy").get()).isNull();
+    }
+
+    @Test
+    void limitingHistoryRewritesTheFlagWhereItIs() {
+        String ns = fixtures.tiller(new HelmInit("harden-" + NAMESPACES.incrementAndGet()).args(ARGS), 1, 1, 0);
+        Tiller tiller = awaitTiller(ns);
+        assertThat(checks(tiller)).contains("unlimited-history");
+        Deployment before = deployment(ns);
+
+        RemediationRun run = remediate(HardeningPlan.Kind.LIMIT_HISTORY, tiller);
+
+        assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("unlimited-history"));
+        assertThat(container(deployment(ns)).getArgs()).containsExactly("--history-max=200", "--trace");
+        assertThat(withoutOwned(deployment(ns), c -> c.setArgs(List.of())))
+                .isEqualTo(withoutOwned(before, c -> c.setArgs(List.of())));
+    }
+
+    @Test
+    void restrictingScopeLeavesRightsInTheTeamsNamespacesOnly() {
+        String ns = "harden-scope";
+        for (String namespace : List.of("harden-apps-1", "harden-apps-2")) {
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+                    .create();
+        }
+        fixtures.tiller(new HelmInit(ns).args(ARGS), 1, 4, 0);
+        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+                .withName("harden-scope-cluster-admin").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
+                .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace(ns).endSubject().build())
+                .create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller(id(ns))
+                .map(s -> checks(s.tiller()).contains("tiller-cluster-admin")).orElse(false));
+        Tiller tiller = tillerNow(ns);
+        assertThat(tiller.team()).contains("harden");
+        String account = "system:serviceaccount:" + ns + ":tiller";
+        assertThat(allowed(account, "harden-apps-1")).isFalse();
+
+        HardeningPlan plan = HardeningPlan.of(HardeningPlan.Kind.RESTRICT_SCOPE, tiller, SETTINGS,
+                List.of("harden-scope", "harden-apps-1", "harden-apps-2"), Map.of("app0", "apps", "app1", "harden-apps-1"));
+        assertThat(plan.toAccept()).singleElement().asString().contains("release app0 (namespace apps)");
+        RemediationRun run = awaitFinished(executor.startHardening(plan, tiller, ADMIN).id());
+
+        assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("tiller-cluster-admin")
+                && !checks(tillerNow(ns)).contains("tiller-default-service-account"));
+        assertThat(deployment(ns).getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("tiller");
+        assertThat(admin.rbac().clusterRoleBindings().withName("harden-scope-cluster-admin").get()).isNull();
+        // The real API server's answer: workloads in the team's namespaces, nowhere else, nothing cluster-wide.
+        assertThat(allowed(account, "harden-apps-1")).isTrue();
+        assertThat(allowed(account, "harden-apps-2")).isTrue();
+        assertThat(allowed(account, "default")).isFalse();
+        assertThat(allowed(account, "kube-system")).isFalse();
+        assertThat(allowed(account, "")).isFalse();
+        assertThat(allowed("system:serviceaccount:" + ns + ":default", "harden-apps-1")).isFalse();
+    }
+
+    @Test
+    void restrictingDriversRemovesOutsidersAndKeepsTheTeam() {
+        String ns = "harden-drivers";
+        fixtures.tiller(new HelmInit(ns).args(ARGS), 1, 1, 0);
+        admin.rbac().roles().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+                .withNewMetadata().withName("pod-driver").endMetadata()
+                .addNewRule().withApiGroups("").withResources("pods").withVerbs("get", "list").endRule()
+                .addNewRule().withApiGroups("").withResources("pods/portforward").withVerbs("create").endRule().build())
+                .create();
+        admin.rbac().roleBindings().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                .withNewMetadata().withName("drivers").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "pod-driver")
+                .addNewSubject().withKind("Group").withName("harden-leads").withApiGroup("rbac.authorization.k8s.io").endSubject()
+                .addNewSubject().withKind("User").withName("mallory").withApiGroup("rbac.authorization.k8s.io").endSubject()
+                .build()).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller(id(ns))
+                .map(s -> checks(s.tiller()).contains("unexpected-drivers")).orElse(false));
+        Tiller tiller = tillerNow(ns);
+        HardeningPlan plan = HardeningPlan.of(HardeningPlan.Kind.RESTRICT_DRIVERS, tiller, SETTINGS, List.of(), Map.of());
+        assertThat(plan.toAccept()).singleElement().asString().startsWith("User mallory loses");
+
+        RemediationRun run = awaitFinished(executor.startHardening(plan, tiller, ADMIN).id());
+
+        assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("unexpected-drivers"));
+        assertThat(admin.rbac().roleBindings().inNamespace(ns).withName("drivers").get().getSubjects())
+                .extracting(io.fabric8.kubernetes.api.model.rbac.Subject::getName).containsExactly("harden-leads");
+        assertThat(portForward("mallory", List.of(), ns)).isFalse();
+        assertThat(portForward("priya", List.of("harden-leads"), ns)).isTrue();
+    }
+
+    private boolean portForward(String user, List<String> groups, String namespace) {
+        var review = admin.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
+                .withNewSpec().withUser(user).withGroups(groups)
+                .withNewResourceAttributes().withVerb("create").withResource("pods").withSubresource("portforward")
+                .withNamespace(namespace).endResourceAttributes().endSpec().build());
+        return Boolean.TRUE.equals(review.getStatus().getAllowed());
+    }
+
+    private boolean allowed(String user, String namespace) {
+        var review = admin.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
+                .withNewSpec().withUser(user).withGroups("system:serviceaccounts", "system:authenticated")
+                .withNewResourceAttributes().withVerb("create").withGroup("apps").withResource("deployments")
+                .withNamespace(namespace).endResourceAttributes().endSpec().build());
+        return Boolean.TRUE.equals(review.getStatus().getAllowed());
+    }
+
+    private RemediationRun remediate(HardeningPlan.Kind kind, Tiller tiller) {
+        HardeningPlan plan = HardeningPlan.of(kind, tiller, SETTINGS, List.of(), Map.of());
+        assertThat(plan.refusal()).as(kind.id()).isEmpty();
+        return awaitFinished(executor.startHardening(plan, tiller, ADMIN).id());
+    }
+
+    /** The Deployment as stored, without what the server and the remediation own, for comparison. */
+    private static Deployment withoutOwned(Deployment deployment, Consumer<Container> ownedByRemediation) {
+        Deployment copy = new DeploymentBuilder(deployment).build();
+        copy.getMetadata().setResourceVersion(null);
+        copy.getMetadata().setGeneration(null);
+        copy.getMetadata().setManagedFields(null);
+        copy.getMetadata().setAnnotations(null);
+        copy.setStatus(null);
+        var pod = copy.getSpec().getTemplate();
+        if (pod.getMetadata().getAnnotations() != null) {
+            pod.getMetadata().getAnnotations().remove(TillerHardening.TLS_SERIAL_ANNOTATION);
+            if (pod.getMetadata().getAnnotations().isEmpty()) {
+                pod.getMetadata().setAnnotations(null);
+            }
+        }
+        if (pod.getSpec().getVolumes() != null) {
+            pod.getSpec().getVolumes().removeIf(v -> v.getName().equals("tiller-certs"));
+            if (pod.getSpec().getVolumes().isEmpty()) {
+                pod.getSpec().setVolumes(null);
+            }
+        }
+        Container container = container(copy);
+        if (container.getEnv() == null) {
+            container.setEnv(new java.util.ArrayList<>());
+        }
+        if (container.getVolumeMounts() == null) {
+            container.setVolumeMounts(new java.util.ArrayList<>());
+        }
+        ownedByRemediation.accept(container);
+        return copy;
+    }
+
+    private void withEnv(String ns, String name, String value) {
+        admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).edit(d -> {
+            container(d).getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar(name, value, null));
+            return d;
+        });
+    }
+
+    private static Container container(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private Deployment deployment(String ns) {
+        return admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get();
+    }
+
+    private static X509Certificate certificate(String base64Pem) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(base64Pem)));
+    }
+
+    private static String id(String ns) {
+        return "real/" + ns + "/" + HelmInit.DEPLOYMENT_NAME;
+    }
+
+    private Tiller awaitTiller(String ns) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller(id(ns)).isPresent());
+        return tillerNow(ns);
+    }
+
+    private Tiller tillerNow(String ns) {
+        return fleet.tiller(id(ns)).orElseThrow().tiller();
+    }
+
+    private List<String> checks(Tiller tiller) {
+        return fleet.tiller(tiller.id()).orElseThrow().findings().stream().map(Finding::checkId).toList();
+    }
+
+    private RemediationRun awaitFinished(String runId) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.find(runId).orElseThrow().finished());
+        return runs.find(runId).orElseThrow();
+    }
+}
