@@ -21,8 +21,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.helmwarden.pki.CertificateAuthorities;
 import io.helmwarden.pki.IssuedCertificate;
 import java.io.ByteArrayInputStream;
@@ -233,7 +231,7 @@ final class TillerHardening implements RemediationSteps {
         return "ServiceAccount " + name + " created";
     }
 
-    /** Roles and bindings are applied server-side: applying them again changes nothing. */
+    /** Roles and bindings are created, or brought to what the plan says: running again changes nothing. */
     private String roles() {
         Subject subject = tillerSubject(parameters.get("serviceAccount"));
         List<String> namespaces = List.of(parameters.getOrDefault("namespaces", "").split(","));
@@ -252,16 +250,31 @@ final class TillerHardening implements RemediationSteps {
     }
 
     private void apply(String namespace, String name, List<PolicyRule> rules, Subject subject) {
-        var context = new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("helm-warden")
-                .withForce(true).build();
         ObjectMeta meta = new ObjectMeta();
         meta.setName(name);
         meta.setNamespace(namespace);
         meta.setLabels(Map.of(MANAGED_LABEL, "helm-warden"));
-        client.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withMetadata(meta).withRules(rules).build())
-                .patch(context);
-        client.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withMetadata(meta)
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", name).withSubjects(subject).build()).patch(context);
+        var roles = client.rbac().roles().inNamespace(namespace);
+        var role = roles.withName(name).get();
+        if (role == null) {
+            roles.resource(new RoleBuilder().withMetadata(meta).withRules(rules).build()).create();
+        } else if (!rules.equals(role.getRules())) {
+            var changed = new RoleBuilder(role).withRules(rules).build();
+            update(() -> roles.resource(changed).update(), "Role " + namespace + "/" + name);
+        }
+        var bindings = client.rbac().roleBindings().inNamespace(namespace);
+        var binding = bindings.withName(name).get();
+        if (binding == null) {
+            bindings.resource(new RoleBindingBuilder().withMetadata(meta)
+                    .withNewRoleRef("rbac.authorization.k8s.io", "Role", name).withSubjects(subject).build()).create();
+        } else if (!"Role".equals(binding.getRoleRef().getKind()) || binding.getSubjects() == null
+                || binding.getSubjects().size() != 1
+                || !HardeningPlan.encodeSubject(binding.getSubjects().get(0)).equals(HardeningPlan.encodeSubject(subject))) {
+            // A binding's role cannot change in place: replace the binding.
+            bindings.withName(name).delete();
+            bindings.resource(new RoleBindingBuilder().withMetadata(meta)
+                    .withNewRoleRef("rbac.authorization.k8s.io", "Role", name).withSubjects(subject).build()).create();
+        }
     }
 
     /** The Tiller's service accounts (the one it had and the one it gets) lose every cluster-wide binding. */

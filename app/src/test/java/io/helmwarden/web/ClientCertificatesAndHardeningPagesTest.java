@@ -1,0 +1,130 @@
+package io.helmwarden.web;
+
+import static io.helmwarden.web.RouteAccessTest.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.remediation.HardeningPlan;
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.ZipInputStream;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * On the demo fleet: client certificates are issued to the owning team's people (from a CSR without ever
+ * seeing their key, or as a one-time bundle with the helm flags), recorded, and refused to auditors and for
+ * bad requests; every guided remediation's plan renders.
+ */
+@SpringBootTest(properties = {
+        "spring.datasource.url=jdbc:h2:mem:route-access;DB_CLOSE_DELAY=-1",
+        "helmwarden.demo.idp.port=0"})
+@ActiveProfiles("demo")
+@AutoConfigureMockMvc
+class ClientCertificatesAndHardeningPagesTest {
+
+    static final String TILLER = "/tillers/prod-eu/payments-tiller/tiller-deploy";
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    FleetState fleet;
+
+    @BeforeEach
+    void demoFleetSynced() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("prod-eu/payments-tiller/tiller-deploy").isPresent());
+    }
+
+    @Test
+    void aTeamMemberGetsACertificateForTheirCsrAndTheHelmFlags() throws Exception {
+        var generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        var keys = generator.generateKeyPair();
+        var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=anything"), keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+
+        var response = mvc.perform(post(TILLER + "/client-certificates").param("csr", pem(csr))
+                .with(as(RouteAccessTest.Person.TEAM_MEMBER)).with(csrf())).andReturn().getResponse();
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentType()).isEqualTo("application/zip");
+        assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+        Map<String, String> files = unzip(response.getContentAsByteArray());
+        assertThat(files).containsOnlyKeys("client.crt", "ca.crt", "README.txt");
+        assertThat(files.get("README.txt")).contains("--tls --tls-verify --tls-ca-cert ca.crt",
+                "--tiller-namespace payments-tiller", "Your private key stayed on your machine");
+
+        var bundle = mvc.perform(post(TILLER + "/client-certificates").param("generate", "true")
+                .with(as(RouteAccessTest.Person.TEAM_LEAD)).with(csrf())).andReturn().getResponse();
+        assertThat(unzip(bundle.getContentAsByteArray())).containsKeys("client.key", "client.crt", "ca.crt");
+
+        String page = mvc.perform(get(TILLER + "/client-certificates").with(as(RouteAccessTest.Person.TEAM_MEMBER))
+                .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("their own (CSR)", "generated, downloaded once").doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
+    void auditorsAndBadRequestsGetNoCertificate() throws Exception {
+        assertThat(mvc.perform(post(TILLER + "/client-certificates").param("generate", "true")
+                .with(as(RouteAccessTest.Person.AUDITOR)).with(csrf())).andReturn().getResponse().getStatus())
+                .isEqualTo(403);
+        var garbage = mvc.perform(post(TILLER + "/client-certificates").param("csr", "<script>alert(1)</script>")
+                .with(as(RouteAccessTest.Person.TEAM_MEMBER)).with(csrf())).andReturn().getResponse();
+        assertThat(garbage.getStatus()).isEqualTo(400);
+        assertThat(garbage.getContentAsString()).contains("BEGIN CERTIFICATE REQUEST").doesNotContain("<script>alert");
+    }
+
+    @Test
+    void everyGuidedRemediationShowsItsPlan() throws Exception {
+        for (HardeningPlan.Kind kind : HardeningPlan.Kind.values()) {
+            for (String tiller : new String[] {TILLER, "/tillers/prod-eu/kube-system/tiller-deploy"}) {
+                var response = mvc.perform(get(tiller + "/remediations/" + kind.id())
+                        .with(as(RouteAccessTest.Person.PLATFORM_ADMIN)).accept(MediaType.TEXT_HTML))
+                        .andReturn().getResponse();
+                assertThat(response.getStatus()).as(tiller + " " + kind.id()).isEqualTo(200);
+                assertThat(response.getContentAsString()).contains(kind.title().replace("'", "&#39;"));
+            }
+        }
+        assertThat(mvc.perform(get(TILLER + "/remediations/format-the-disk").with(as(RouteAccessTest.Person.PLATFORM_ADMIN))
+                .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getStatus()).isEqualTo(404);
+    }
+
+    private static Map<String, String> unzip(byte[] zip) throws Exception {
+        Map<String, String> files = new HashMap<>();
+        try (var in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                files.put(entry.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return files;
+    }
+
+    private static String pem(Object object) throws Exception {
+        var out = new StringWriter();
+        try (var writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object);
+        }
+        return out.toString();
+    }
+}
