@@ -42,6 +42,7 @@ public final class HelmInit {
     private List<String> args = List.of();
     private int historyMax;
     private String serviceType = "ClusterIP";
+    private boolean verifyWithExistingSecret;
 
     /** {@code helm init --tiller-namespace namespace}. */
     public HelmInit(String namespace) {
@@ -98,6 +99,15 @@ public final class HelmInit {
         return this;
     }
 
+    /**
+     * TLS with client verification from a {@code tiller-secret} written separately (tls.crt, tls.key,
+     * ca.crt): the pod is configured as {@code --tiller-tls-verify} configures it, no Secret object is made.
+     */
+    public HelmInit tlsVerifyWithExistingSecret() {
+        this.verifyWithExistingSecret = true;
+        return this;
+    }
+
     /** The Service type someone changed it to; {@code null} when the Service was deleted. */
     public HelmInit serviceType(String serviceType) {
         this.serviceType = serviceType;
@@ -151,12 +161,13 @@ public final class HelmInit {
     }
 
     public PodSpec podSpec() {
-        boolean tlsOn = serverCertificate != null;
+        boolean tlsOn = serverCertificate != null || verifyWithExistingSecret;
+        boolean verify = caCertificatePem != null || verifyWithExistingSecret;
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("TILLER_NAMESPACE", namespace, null));
         env.add(new EnvVar("TILLER_HISTORY_MAX", Integer.toString(historyMax), null));
         if (tlsOn) {
-            env.add(new EnvVar("TILLER_TLS_VERIFY", caCertificatePem != null ? "1" : "", null));
+            env.add(new EnvVar("TILLER_TLS_VERIFY", verify ? "1" : "", null));
             env.add(new EnvVar("TILLER_TLS_ENABLE", "1", null));
             env.add(new EnvVar("TILLER_TLS_CERTS", "/etc/certs", null));
         }

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
@@ -46,13 +47,15 @@ public class RemediationExecutor implements DisposableBean {
     private final Clock clock;
     private final Duration backupRetention;
     private final CertificateAuthorities certificates;
+    private final ApplicationEventPublisher events;
     /** Fault-injection tests replace it; see {@link FaultPoint}. */
     volatile FaultPoint faults = FaultPoint.NONE;
 
     RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit, Clock clock,
             @Value("${helmwarden.remediation.backup-retention:7d}") Duration backupRetention,
-            CertificateAuthorities certificates) {
+            CertificateAuthorities certificates, ApplicationEventPublisher events) {
         this.certificates = certificates;
+        this.events = events;
         this.runs = runs;
         this.clusters = clusters;
         this.audit = audit;
@@ -98,6 +101,39 @@ public class RemediationExecutor implements DisposableBean {
                 .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
                 .details(remediation + " run " + run.id() + (plan.toAccept().isEmpty() ? ""
                         : "; accepted: " + String.join("; ", plan.toAccept()))));
+        submit(run.id());
+        return run;
+    }
+
+    /**
+     * Creates a hardened Tiller as an approved request's plan says.
+     *
+     * @throws RemediationRuns.AlreadyRunning when a run already holds that Tiller's id
+     */
+    public RemediationRun startProvisioning(ProvisioningPlan plan, AuditEvent.Actor actor) {
+        String namespace = plan.tillerId().split("/", 3)[1];
+        RemediationRun run = runs.create(plan.tillerId(), plan.team(), ProvisioningPlan.REMEDIATION, actor.subject(),
+                namespace, ProvisioningPlan.STEP_NAMES, plan.parameters());
+        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+                .target(plan.team(), run.cluster(), namespace, "Tiller " + run.tillerName())
+                .details(ProvisioningPlan.REMEDIATION + " run " + run.id()));
+        submit(run.id());
+        return run;
+    }
+
+    /**
+     * Removes what provisioning created for a Tiller, as an approved decommission request's plan says.
+     *
+     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
+     */
+    public RemediationRun startDecommission(DecommissionPlan plan, AuditEvent.Actor actor) {
+        String namespace = plan.tillerId().split("/", 3)[1];
+        RemediationRun run = runs.create(plan.tillerId(), plan.team(), DecommissionPlan.REMEDIATION, actor.subject(),
+                namespace, DecommissionPlan.STEP_NAMES, plan.parameters());
+        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+                .target(plan.team(), run.cluster(), namespace, "Tiller " + run.tillerName())
+                .details(DecommissionPlan.REMEDIATION + " run " + run.id() + (plan.keepRecords()
+                        ? ", keeping " + plan.records() + " release records" : "")));
         submit(run.id());
         return run;
     }
@@ -195,6 +231,8 @@ public class RemediationExecutor implements DisposableBean {
                         : e.getClass().getSimpleName() + ": " + e.getMessage();
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.FAILED, reason);
                 runs.finish(runId, RemediationRun.State.FAILED, step.name() + ": " + reason);
+                events.publishEvent(new RemediationFinished(runId, current.remediation(), current.tillerId(),
+                        RemediationRun.State.FAILED, step.name() + ": " + reason));
                 audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.FAILURE)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())
                         .details(step.name() + ": " + reason));
@@ -203,12 +241,21 @@ public class RemediationExecutor implements DisposableBean {
             }
         }
         runs.finish(runId, RemediationRun.State.DONE, null);
+        events.publishEvent(new RemediationFinished(runId, run.remediation(), run.tillerId(), RemediationRun.State.DONE,
+                null));
         audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), "remediation-finished",
                 AuditEntry.Outcome.SUCCESS).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())
                 .details(run.remediation() + " run " + runId));
     }
 
     private RemediationSteps steps(io.fabric8.kubernetes.client.KubernetesClient client, RemediationRun run) {
+        if (DecommissionPlan.REMEDIATION.equals(run.remediation())) {
+            return new TillerDecommission(client, run);
+        }
+        if (ProvisioningPlan.REMEDIATION.equals(run.remediation())) {
+            return new TillerProvisioning(client, run,
+                    new TillerHardening(client, run, HardeningPlan.Kind.RESTRICT_SCOPE, certificates));
+        }
         return HardeningPlan.Kind.of(run.remediation())
                 .<RemediationSteps>map(kind -> new TillerHardening(client, run, kind, certificates))
                 .orElseGet(() -> new StorageMigration(client, run, runs, clock.instant().plus(backupRetention), faults));

@@ -39,6 +39,12 @@ public final class Browser {
         return driver;
     }
 
+    /** Lets the headless browser save downloads into this directory (it refuses them otherwise). */
+    public static void downloadsTo(WebDriver driver, Path directory) {
+        ((ChromeDriver) driver).executeCdpCommand("Browser.setDownloadBehavior",
+                java.util.Map.of("behavior", "allow", "downloadPath", directory.toAbsolutePath().toString()));
+    }
+
     /** Saves what the browser shows under target/screenshots, for people and for the README. */
     public static Path screenshot(WebDriver driver, String name) {
         try {

@@ -81,6 +81,18 @@ class RouteAccessTest {
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/remediations/migrate-storage-to-secrets",
                         Set.of(Person.PLATFORM_ADMIN, Person.TEAM_LEAD)));
         POLICY.put("GET /remediations", new Entry("/remediations", ANY_ROLE));
+        POLICY.put("GET /tiller-requests", new Entry("/tiller-requests", ANY_ROLE));
+        POLICY.put("GET /tiller-requests/new", new Entry("/tiller-requests/new", Set.of(Person.TEAM_LEAD)));
+        POLICY.put("POST /tiller-requests", new Entry("/tiller-requests", Set.of(Person.TEAM_LEAD)));
+        POLICY.put("GET /tiller-requests/{id}", new Entry("/tiller-requests/none", ANY_ROLE));
+        POLICY.put("POST /tiller-requests/{id}/approve", new Entry("/tiller-requests/none/approve", ANY_ROLE));
+        POLICY.put("POST /tiller-requests/{id}/reject", new Entry("/tiller-requests/none/reject", ANY_ROLE));
+        POLICY.put("POST /tiller-requests/{id}/withdraw", new Entry("/tiller-requests/none/withdraw", ANY_ROLE));
+        POLICY.put("POST /tiller-requests/{id}/decommission", new Entry("/tiller-requests/none/decommission", ANY_ROLE));
+        POLICY.put("POST /tiller-requests/{id}/decommission/approve",
+                new Entry("/tiller-requests/none/decommission/approve", ANY_ROLE));
+        POLICY.put("POST /tiller-requests/{id}/decommission/decline",
+                new Entry("/tiller-requests/none/decommission/decline", ANY_ROLE));
         POLICY.put("GET /tillers/{cluster}/{namespace}/{name}/remediations/{remediation}",
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/remediations/limit-history", ANY_ROLE));
         POLICY.put("POST /tillers/{cluster}/{namespace}/{name}/remediations/{remediation}",

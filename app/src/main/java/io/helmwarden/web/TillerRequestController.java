@@ -1,0 +1,217 @@
+package io.helmwarden.web;
+
+import io.helmwarden.cluster.ClusterRegistry;
+import io.helmwarden.request.TillerRequest;
+import io.helmwarden.request.TillerRequests;
+import io.helmwarden.tenancy.Role;
+import io.helmwarden.tenancy.Viewer;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Tiller requests: team leads ask for a Tiller for their own teams, platform admins see the queue and approve
+ * (with the provisioning plan in front of them) or reject with a comment, requesters may withdraw before a
+ * decision. Everyone involved — the team's people, admins, auditors — sees a request and its history; others
+ * get 404.
+ */
+@Controller
+class TillerRequestController {
+
+    private final TillerRequests requests;
+    private final ClusterRegistry clusters;
+    private final ObjectAccess access;
+
+    TillerRequestController(TillerRequests requests, ClusterRegistry clusters, ObjectAccess access) {
+        this.requests = requests;
+        this.clusters = clusters;
+        this.access = access;
+    }
+
+    @GetMapping("/tiller-requests")
+    String list(Authentication authentication, Model model) {
+        Viewer viewer = Viewer.of(authentication);
+        List<TillerRequest> visible = requests.all().stream().filter(request -> sees(viewer, request))
+                // The queue first: what waits for a decision, oldest first; then the rest, newest first.
+                .sorted(Comparator.comparing((TillerRequest r) -> r.state() != TillerRequest.State.SUBMITTED))
+                .toList();
+        model.addAttribute("requests", visible);
+        model.addAttribute("mayRequest", !viewer.leads().isEmpty());
+        return "request/index";
+    }
+
+    @GetMapping("/tiller-requests/new")
+    String form(Authentication authentication, Model model) {
+        Viewer viewer = mayRequest(authentication);
+        addForm(viewer, model, new TillerRequests.Draft(viewer.leads().stream().sorted().findFirst().orElse(""), "", "",
+                "", requests.properties().defaultHistoryMax(), requests.properties().helmVersions().get(0)), Map.of());
+        return "request/new";
+    }
+
+    @PostMapping("/tiller-requests")
+    String submit(@RequestParam(defaultValue = "") String team, @RequestParam(defaultValue = "") String cluster,
+            @RequestParam(defaultValue = "") String namespaces, @RequestParam(defaultValue = "") String justification,
+            @RequestParam(defaultValue = "0") String historyMax, @RequestParam(defaultValue = "") String helmVersion,
+            Authentication authentication, Model model, HttpServletResponse response) {
+        Viewer viewer = mayRequest(authentication);
+        int history;
+        try {
+            history = Integer.parseInt(historyMax.strip());
+        } catch (NumberFormatException e) {
+            history = -1;
+        }
+        var draft = new TillerRequests.Draft(team, cluster, namespaces, justification, history, helmVersion);
+        if (!viewer.leads().contains(team)) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            addForm(viewer, model, draft, Map.of("team", "You may request a Tiller only for a team you lead."));
+            return "request/new";
+        }
+        try {
+            TillerRequest request = requests.submit(draft, Audits.actor(authentication));
+            return "redirect:/tiller-requests/" + request.id();
+        } catch (TillerRequests.Invalid e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            addForm(viewer, model, draft, e.errors());
+            return "request/new";
+        }
+    }
+
+    @GetMapping("/tiller-requests/{id}")
+    String detail(@PathVariable String id, Authentication authentication, Model model) {
+        addDetail(visible(id, authentication), Viewer.of(authentication), authentication, model);
+        return "request/detail";
+    }
+
+    @PostMapping("/tiller-requests/{id}/approve")
+    String approve(@PathVariable String id, @RequestParam(defaultValue = "") String comment,
+            Authentication authentication, Model model, HttpServletResponse response) {
+        TillerRequest request = visible(id, authentication);
+        requireAdmin(authentication);
+        return act(request, authentication, model, response,
+                () -> requests.approve(id, comment.isBlank() ? null : comment.strip(), Audits.actor(authentication)));
+    }
+
+    @PostMapping("/tiller-requests/{id}/reject")
+    String reject(@PathVariable String id, @RequestParam(defaultValue = "") String comment,
+            Authentication authentication, Model model, HttpServletResponse response) {
+        TillerRequest request = visible(id, authentication);
+        requireAdmin(authentication);
+        return act(request, authentication, model, response,
+                () -> requests.reject(id, comment, Audits.actor(authentication)));
+    }
+
+    @PostMapping("/tiller-requests/{id}/withdraw")
+    String withdraw(@PathVariable String id, Authentication authentication, Model model, HttpServletResponse response) {
+        TillerRequest request = visible(id, authentication);
+        if (!request.requestedBy().equals(Audits.actor(authentication).subject())) {
+            throw new AccessDeniedException("only the requester withdraws " + id);
+        }
+        return act(request, authentication, model, response,
+                () -> requests.withdraw(id, Audits.actor(authentication)));
+    }
+
+    @PostMapping("/tiller-requests/{id}/decommission")
+    String requestDecommission(@PathVariable String id, @RequestParam(defaultValue = "") String comment,
+            Authentication authentication, Model model, HttpServletResponse response) {
+        TillerRequest request = visible(id, authentication);
+        if (!Viewer.of(authentication).leads().contains(request.team())) {
+            throw new AccessDeniedException("only the team's leads ask to decommission " + id);
+        }
+        return act(request, authentication, model, response,
+                () -> requests.requestDecommission(id, comment, Audits.actor(authentication)));
+    }
+
+    @PostMapping("/tiller-requests/{id}/decommission/approve")
+    String approveDecommission(@PathVariable String id, @RequestParam(defaultValue = "false") boolean keepRecords,
+            Authentication authentication, Model model, HttpServletResponse response) {
+        TillerRequest request = visible(id, authentication);
+        requireAdmin(authentication);
+        return act(request, authentication, model, response,
+                () -> requests.approveDecommission(id, keepRecords, Audits.actor(authentication)));
+    }
+
+    @PostMapping("/tiller-requests/{id}/decommission/decline")
+    String declineDecommission(@PathVariable String id, @RequestParam(defaultValue = "") String comment,
+            Authentication authentication, Model model, HttpServletResponse response) {
+        TillerRequest request = visible(id, authentication);
+        requireAdmin(authentication);
+        return act(request, authentication, model, response,
+                () -> requests.declineDecommission(id, comment, Audits.actor(authentication)));
+    }
+
+    private String act(TillerRequest request, Authentication authentication, Model model, HttpServletResponse response,
+            java.util.function.Supplier<TillerRequest> action) {
+        try {
+            return "redirect:/tiller-requests/" + action.get().id();
+        } catch (TillerRequests.Conflict e) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            model.addAttribute("error", e.getMessage());
+        } catch (TillerRequests.Invalid e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("error", e.getMessage());
+        }
+        addDetail(requests.find(request.id()).orElseThrow(), Viewer.of(authentication), authentication, model);
+        return "request/detail";
+    }
+
+    private void addDetail(TillerRequest request, Viewer viewer, Authentication authentication, Model model) {
+        boolean admin = viewer.roles().contains(Role.PLATFORM_ADMIN);
+        boolean pending = request.state() == TillerRequest.State.SUBMITTED;
+        model.addAttribute("request", request);
+        model.addAttribute("mayDecide", admin && pending);
+        model.addAttribute("mayWithdraw", pending && request.requestedBy().equals(Audits.actor(authentication).subject()));
+        model.addAttribute("mayAskDecommission", request.state() == TillerRequest.State.READY
+                && viewer.leads().contains(request.team()));
+        boolean decommissionPending = request.state() == TillerRequest.State.DECOMMISSION_REQUESTED;
+        model.addAttribute("mayDecideDecommission", admin && decommissionPending);
+        if (admin && decommissionPending) {
+            model.addAttribute("decommission", requests.decommissionPlan(request, false));
+        }
+        if (admin && pending) {
+            model.addAttribute("plan", requests.plan(request));
+        }
+    }
+
+    private void addForm(Viewer viewer, Model model, TillerRequests.Draft draft, Map<String, String> errors) {
+        model.addAttribute("teams", viewer.leads().stream().sorted().toList());
+        model.addAttribute("clusters", clusters.all());
+        model.addAttribute("versions", requests.properties().helmVersions());
+        model.addAttribute("pattern", requests.properties().tillerNamespacePattern());
+        model.addAttribute("draft", draft);
+        model.addAttribute("errors", errors);
+    }
+
+    private TillerRequest visible(String id, Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
+        return access.visibleOrNotFound(requests.find(id), request -> sees(viewer, request), authentication,
+                request -> event -> event.target(request.team(), request.cluster(), request.tillerNamespace(),
+                        "Tiller request " + request.id()));
+    }
+
+    private static boolean sees(Viewer viewer, TillerRequest request) {
+        return viewer.seesEverything() || viewer.teams().contains(request.team());
+    }
+
+    private static Viewer mayRequest(Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
+        if (viewer.leads().isEmpty()) {
+            throw new AccessDeniedException("only team leads request Tillers");
+        }
+        return viewer;
+    }
+
+    private static void requireAdmin(Authentication authentication) {
+        if (!Viewer.of(authentication).roles().contains(Role.PLATFORM_ADMIN)) {
+            throw new AccessDeniedException("only platform admins decide on Tiller requests");
+        }
+    }
+}
