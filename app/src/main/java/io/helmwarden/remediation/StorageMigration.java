@@ -2,6 +2,7 @@ package io.helmwarden.remediation;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -19,6 +20,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +45,9 @@ final class StorageMigration implements RemediationSteps {
     static final String STALE_COPY_ANNOTATION = "helm-warden.io/stale-copy";
     private static final Map<String, String> RECORD_LABELS = Map.of("OWNER", "TILLER");
     private static final Duration QUIESCE_TIMEOUT = Duration.ofMinutes(5);
+    /** Writes in flight while copying: far below an API server's default limit of 200 mutating requests. */
+    private static final int PARALLEL_WRITES = 16;
+    private static final int PAGE = 100;
 
     private final KubernetesClient client;
     private final RemediationRun run;
@@ -139,32 +151,47 @@ final class StorageMigration implements RemediationSteps {
         return "scaled from " + replicas + " to 0; no Tiller pod running";
     }
 
+    /**
+     * Copies every record that has no Secret yet, {@value #PARALLEL_WRITES} writes in flight (the API server
+     * is the limit, not one round trip after another). Existing Secrets are read page by page and compared
+     * with their ConfigMap first: identical ones are kept, our stale copies refreshed, others stop the run.
+     */
     private String copy() {
-        int created = 0;
-        int present = 0;
-        int refreshed = 0;
-        for (ConfigMap record : configMapRecords()) {
-            heartbeat(created + present + refreshed);
-            String name = record.getMetadata().getName();
-            String payload = payload(record);
-            Secret existing = secret(name);
-            if (existing != null && staleCopy(existing)) {
-                // Our copy from before a rollback: Tiller may have rewritten the record since; the ConfigMap wins.
-                Secret copy = new SecretBuilder(existing).withData(Map.of("release", base64(payload)))
-                        .editMetadata().withLabels(record.getMetadata().getLabels())
-                        .removeFromAnnotations(STALE_COPY_ANNOTATION).endMetadata().build();
-                client.secrets().inNamespace(run.storageNamespace()).resource(copy).update();
-                refreshed++;
-                continue;
-            }
-            if (existing != null) {
-                if (!payload.equals(secretPayload(existing))) {
+        Map<String, ConfigMap> records = new LinkedHashMap<>();
+        configMapRecords().forEach(record -> records.put(record.getMetadata().getName(), record));
+        Set<String> present = new HashSet<>();
+        List<Secret> stale = new ArrayList<>();
+        forEachSecretPage(page -> {
+            for (Secret existing : page) {
+                String name = existing.getMetadata().getName();
+                ConfigMap record = records.get(name);
+                if (record == null) {
+                    continue;
+                }
+                if (staleCopy(existing)) {
+                    stale.add(existing);
+                } else if (!payload(record).equals(secretPayload(existing))) {
                     throw new StepFailed("Secret " + run.storageNamespace() + "/" + name
                             + " appeared with different content during the run: not overwritten");
                 }
-                present++;
-                continue;
+                present.add(name);
             }
+        });
+        for (Secret existing : stale) {
+            // Our copy from before a rollback: Tiller may have rewritten the record since; the ConfigMap wins.
+            ConfigMap record = records.get(existing.getMetadata().getName());
+            Secret copy = new SecretBuilder(existing).withData(Map.of("release", base64(payload(record))))
+                    .editMetadata().withLabels(record.getMetadata().getLabels())
+                    .removeFromAnnotations(STALE_COPY_ANNOTATION).endMetadata().build();
+            client.secrets().inNamespace(run.storageNamespace()).resource(copy).update();
+        }
+        List<ConfigMap> missing = records.values().stream()
+                .filter(record -> !present.contains(record.getMetadata().getName())).toList();
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger raced = new AtomicInteger();
+        inParallel(missing, record -> {
+            String name = record.getMetadata().getName();
+            String payload = payload(record);
             Secret secret = new SecretBuilder()
                     .withNewMetadata().withName(name).withNamespace(run.storageNamespace())
                     .withLabels(record.getMetadata().getLabels()).endMetadata()
@@ -173,8 +200,9 @@ final class StorageMigration implements RemediationSteps {
                     .build();
             try {
                 client.secrets().inNamespace(run.storageNamespace()).resource(secret).create();
-                created++;
-                faults.reached("copied " + created);
+                int done = created.incrementAndGet();
+                heartbeat(done);
+                faults.reached("copied " + done);
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
@@ -183,30 +211,90 @@ final class StorageMigration implements RemediationSteps {
                 if (!payload.equals(secretPayload(secret(name)))) {
                     throw new StepFailed("Secret " + name + " was created concurrently with different content");
                 }
-                present++;
+                raced.incrementAndGet();
             }
-        }
-        return created + " Secrets created, " + present + " already there and identical"
-                + (refreshed > 0 ? ", " + refreshed + " stale copies refreshed" : "");
+        });
+        int alreadyThere = present.size() - stale.size() + raced.get();
+        return created.get() + " Secrets created, " + alreadyThere + " already there and identical"
+                + (stale.isEmpty() ? "" : ", " + stale.size() + " stale copies refreshed");
     }
 
+    /** Compares every Secret with its ConfigMap, page by page, so memory holds one page of payloads. */
     private String verify() {
-        int verified = 0;
-        for (ConfigMap record : configMapRecords()) {
-            heartbeat(verified);
-            String name = record.getMetadata().getName();
-            Secret secret = secret(name);
-            if (secret == null || !payload(record).equals(secretPayload(secret))) {
-                throw new StepFailed("Secret " + name + " does not match its ConfigMap");
+        Map<String, ConfigMap> records = new LinkedHashMap<>();
+        configMapRecords().forEach(record -> records.put(record.getMetadata().getName(), record));
+        Set<String> verified = new HashSet<>();
+        forEachSecretPage(page -> {
+            for (Secret secret : page) {
+                String name = secret.getMetadata().getName();
+                ConfigMap record = records.get(name);
+                if (record == null) {
+                    continue;
+                }
+                String payload = secretPayload(secret);
+                if (!payload(record).equals(payload)) {
+                    throw new StepFailed("Secret " + name + " does not match its ConfigMap");
+                }
+                try {
+                    ReleaseRecordCodec.decode(payload);
+                } catch (ReleaseDecodingException e) {
+                    throw new StepFailed("Secret " + name + " does not decode: " + e.getMessage());
+                }
+                verified.add(name);
+                heartbeat(verified.size());
             }
-            try {
-                ReleaseRecordCodec.decode(secretPayload(secret));
-            } catch (ReleaseDecodingException e) {
-                throw new StepFailed("Secret " + name + " does not decode: " + e.getMessage());
-            }
-            verified++;
+        });
+        records.keySet().stream().filter(name -> !verified.contains(name)).findFirst().ifPresent(name -> {
+            throw new StepFailed("Secret " + name + " does not match its ConfigMap");
+        });
+        return verified.size() + " Secrets byte-identical to their ConfigMaps, each decoding as a Helm 2 release";
+    }
+
+    /** Tiller's Secrets in pages of {@value #PAGE}: a thousand records near 1 MB must not sit in memory at once. */
+    private void forEachSecretPage(java.util.function.Consumer<List<Secret>> consumer) {
+        String continueToken = null;
+        do {
+            var page = client.secrets().inNamespace(run.storageNamespace()).withLabels(RECORD_LABELS)
+                    .list(new ListOptionsBuilder().withLimit((long) PAGE).withContinue(continueToken).build());
+            consumer.accept(page.getItems());
+            continueToken = page.getMetadata().getContinue();
+        } while (continueToken != null && !continueToken.isEmpty());
+    }
+
+    /**
+     * Runs the action for every item with {@value #PARALLEL_WRITES} in flight; the first failure stops the
+     * rest and is thrown as it was (an Error stays an Error: a crash is not a step failure).
+     */
+    private static <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+        if (items.isEmpty()) {
+            return;
         }
-        return verified + " Secrets byte-identical to their ConfigMaps, each decoding as a Helm 2 release";
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_WRITES, items.size()));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> action.accept(item)));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    futures.forEach(f -> f.cancel(true));
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailed("interrupted while copying");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private String switchStorage(String backend) {

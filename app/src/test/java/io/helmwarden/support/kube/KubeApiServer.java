@@ -232,6 +232,28 @@ public final class KubeApiServer implements AutoCloseable {
         return url;
     }
 
+    /** A kubeconfig for kubectl as the admin (the test server's certificate is self-signed). */
+    public Path writeKubeconfig(Path file) throws IOException {
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: test
+                  cluster:
+                    server: %s
+                    insecure-skip-tls-verify: true
+                users:
+                - name: admin
+                  user:
+                    token: %s
+                contexts:
+                - name: test
+                  context: {cluster: test, user: admin}
+                current-context: test
+                """.formatted(url, adminToken));
+        return file;
+    }
+
     private Config base() {
         return new ConfigBuilder(Config.empty())
                 .withMasterUrl(url)
