@@ -30,6 +30,12 @@ public final class ClusterWatch implements AutoCloseable {
 
     private final Cluster cluster;
     private final Clock clock;
+    /**
+     * Informers list in pages: a fleet's release records are a gigabyte of payloads, which one list response
+     * would hold in memory at once (and which no request timeout lets through).
+     */
+    static final long LIST_PAGE = 250;
+
     private final Map<String, SharedIndexInformer<? extends HasMetadata>> informers = new LinkedHashMap<>();
     private final Map<String, String> errors = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
@@ -41,22 +47,22 @@ public final class ClusterWatch implements AutoCloseable {
 
     void start() {
         var client = cluster.client();
-        watch("Namespace", () -> client.namespaces().runnableInformer(0), null);
-        watch("Deployment", () -> client.apps().deployments().inAnyNamespace().runnableInformer(0), null);
-        watch("StatefulSet", () -> client.apps().statefulSets().inAnyNamespace().runnableInformer(0), null);
-        watch("DaemonSet", () -> client.apps().daemonSets().inAnyNamespace().runnableInformer(0), null);
-        watch("Service", () -> client.services().inAnyNamespace().runnableInformer(0), null);
-        watch("NetworkPolicy", () -> client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0), null);
-        watch("ClusterRole", () -> client.rbac().clusterRoles().runnableInformer(0), null);
-        watch("Role", () -> client.rbac().roles().inAnyNamespace().runnableInformer(0), null);
-        watch("ClusterRoleBinding", () -> client.rbac().clusterRoleBindings().runnableInformer(0), null);
-        watch("RoleBinding", () -> client.rbac().roleBindings().inAnyNamespace().runnableInformer(0), null);
-        watch("ConfigMap", () -> client.configMaps().inAnyNamespace().withLabel("OWNER", "TILLER").runnableInformer(0),
+        watch("Namespace", () -> client.namespaces().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("Deployment", () -> client.apps().deployments().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("StatefulSet", () -> client.apps().statefulSets().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("DaemonSet", () -> client.apps().daemonSets().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("Service", () -> client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("NetworkPolicy", () -> client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("ClusterRole", () -> client.rbac().clusterRoles().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("Role", () -> client.rbac().roles().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("ClusterRoleBinding", () -> client.rbac().clusterRoleBindings().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("RoleBinding", () -> client.rbac().roleBindings().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
+        watch("ConfigMap", () -> client.configMaps().inAnyNamespace().withLabel("OWNER", "TILLER").withLimit(LIST_PAGE).runnableInformer(0),
                 new TrimmingItemStore<ConfigMap>(configMap -> {
                     configMap.setData(null);
                     configMap.setBinaryData(null);
                 }));
-        watch("Secret", () -> client.secrets().inAnyNamespace().runnableInformer(0),
+        watch("Secret", () -> client.secrets().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0),
                 new TrimmingItemStore<Secret>(secret -> {
                     if (secret.getData() != null) {
                         Map<String, String> kept = new HashMap<>();

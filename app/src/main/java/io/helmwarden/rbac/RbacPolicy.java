@@ -25,6 +25,13 @@ public final class RbacPolicy {
 
     private final List<Grant> clusterGrants = new ArrayList<>();
     private final Map<String, List<Grant>> namespaceGrants = new HashMap<>();
+    /**
+     * Every grant under the subject it names ("User:…", "Group:…"; a service account as its user name), in
+     * the order they were read: an identity's grants are looked up, not searched for among thousands — the
+     * benchmark found whole-fleet judgement slow at 500 Tillers without it.
+     */
+    private final Map<String, List<Grant>> bySubject = new HashMap<>();
+    private final Map<Grant, Integer> order = new java.util.IdentityHashMap<>();
 
     public RbacPolicy(List<ClusterRole> clusterRoles, List<Role> roles, List<ClusterRoleBinding> clusterRoleBindings,
             List<RoleBinding> roleBindings) {
@@ -55,6 +62,37 @@ public final class RbacPolicy {
             addGrants(namespaceGrants.computeIfAbsent(namespace, ns -> new ArrayList<>()), "RoleBinding",
                     binding.getMetadata().getName(), namespace, ref, rules, binding.getSubjects());
         }
+        List<Grant> all = new ArrayList<>(clusterGrants);
+        namespaceGrants.values().forEach(all::addAll);
+        for (Grant grant : all) {
+            order.put(grant, order.size());
+            subjectKey(grant).ifPresent(key -> bySubject.computeIfAbsent(key, k -> new ArrayList<>()).add(grant));
+        }
+    }
+
+    private static java.util.Optional<String> subjectKey(Grant grant) {
+        Subject subject = grant.subject();
+        if (subject == null || subject.getKind() == null) {
+            return java.util.Optional.empty();
+        }
+        return switch (subject.getKind()) {
+            case "User" -> java.util.Optional.of("User:" + subject.getName());
+            case "Group" -> java.util.Optional.of("Group:" + subject.getName());
+            case "ServiceAccount" -> java.util.Optional.of("User:" + Identity.SERVICE_ACCOUNT_PREFIX
+                    + (subject.getNamespace() != null && !subject.getNamespace().isEmpty() ? subject.getNamespace()
+                            : grant.namespace()) + ":" + subject.getName());
+            default -> java.util.Optional.empty();
+        };
+    }
+
+    /** The grants naming this identity (its user, one of its groups), in the order they were read. */
+    private List<Grant> candidates(Identity identity) {
+        List<Grant> result = new ArrayList<>(bySubject.getOrDefault("User:" + identity.user(), List.of()));
+        for (String group : identity.groups()) {
+            result.addAll(bySubject.getOrDefault("Group:" + group, List.of()));
+        }
+        result.sort(java.util.Comparator.comparingInt(order::get));
+        return result;
     }
 
     private static void addGrants(List<Grant> into, String bindingKind, String bindingName, String namespace, RoleRef ref,
@@ -81,9 +119,10 @@ public final class RbacPolicy {
     /** The grants through which the identity may do this (empty when it may not). */
     public List<Grant> grantsAllowing(Identity identity, AccessRequest request) {
         List<Grant> result = new ArrayList<>();
-        for (Grant grant : applicable(request.namespace())) {
-            String bindingNamespace = grant.namespace();
-            if (identity.matches(grant.subject(), bindingNamespace) && ruleAllows(grant.rule(), request)) {
+        for (Grant grant : candidates(identity)) {
+            boolean applies = grant.namespace() == null
+                    || request.namespace() != null && request.namespace().equals(grant.namespace());
+            if (applies && identity.matches(grant.subject(), grant.namespace()) && ruleAllows(grant.rule(), request)) {
                 result.add(grant);
             }
         }
@@ -92,30 +131,27 @@ public final class RbacPolicy {
 
     /** Where the identity may do this verb on this resource: everywhere, or these namespaces. */
     public Scope scope(Identity identity, AccessRequest request) {
-        for (Grant grant : clusterGrants) {
-            if (identity.matches(grant.subject(), null) && ruleAllows(grant.rule(), request)) {
+        List<Grant> candidates = candidates(identity);
+        for (Grant grant : candidates) {
+            if (grant.namespace() == null && identity.matches(grant.subject(), null) && ruleAllows(grant.rule(), request)) {
                 return Scope.everywhere();
             }
         }
         Set<String> namespaces = new TreeSet<>();
-        namespaceGrants.forEach((namespace, grants) -> {
-            for (Grant grant : grants) {
-                if (identity.matches(grant.subject(), namespace) && ruleAllows(grant.rule(), request.inNamespace(namespace))) {
-                    namespaces.add(namespace);
-                    return;
-                }
+        for (Grant grant : candidates) {
+            String namespace = grant.namespace();
+            if (namespace != null && !namespaces.contains(namespace) && identity.matches(grant.subject(), namespace)
+                    && ruleAllows(grant.rule(), request.inNamespace(namespace))) {
+                namespaces.add(namespace);
             }
-        });
+        }
         return Scope.of(namespaces);
     }
 
     /** Every grant the identity holds: its whole reach, for people to read. */
     public List<Grant> grantsOf(Identity identity) {
-        List<Grant> result = new ArrayList<>();
-        clusterGrants.stream().filter(grant -> identity.matches(grant.subject(), null)).forEach(result::add);
-        namespaceGrants.values().forEach(grants -> grants.stream()
-                .filter(grant -> identity.matches(grant.subject(), grant.namespace())).forEach(result::add));
-        return result;
+        return candidates(identity).stream().filter(grant -> identity.matches(grant.subject(), grant.namespace()))
+                .toList();
     }
 
     /** Who may do this, with the grant through which each may (kubectl-who-can). */

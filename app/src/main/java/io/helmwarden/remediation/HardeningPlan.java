@@ -62,8 +62,16 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
         }
     }
 
-    /** What the organisation decided, from configuration. */
-    public record Settings(int historyMax, boolean keepService) {
+    /**
+     * What the organisation decided, from configuration.
+     *
+     * @param certificatesConfigured whether a CA key-encryption key is set (TLS remediations need it)
+     */
+    public record Settings(int historyMax, boolean keepService, boolean certificatesConfigured) {
+
+        public Settings(int historyMax, boolean keepService) {
+            this(historyMax, keepService, true);
+        }
     }
 
     static final String SERVICE_ACCOUNT = "tiller";
@@ -83,6 +91,10 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
         Map<String, String> parameters = new LinkedHashMap<>();
         List<String> toAccept = new ArrayList<>();
         Optional<String> refusal = commonRefusal(tiller);
+        if ((kind == Kind.ENABLE_TLS_VERIFY || kind == Kind.ROTATE_CERTIFICATE) && !settings.certificatesConfigured()) {
+            refusal = refusal.or(() -> Optional.of("helmwarden.pki.key-encryption-key is not set: Helm Warden keeps no"
+                    + " CA key unencrypted, so it issues no certificates until it is configured"));
+        }
         Tiller.Tls tls = tiller.tls();
         switch (kind) {
             case ENABLE_TLS_VERIFY -> {

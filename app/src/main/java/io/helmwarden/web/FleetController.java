@@ -27,6 +27,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /** The fleet: every watched cluster, whether it is reachable, and every Tiller with its posture. */
 @Controller
@@ -41,6 +42,7 @@ class FleetController {
     private final CheckCatalog catalog;
     private final PostureHistory history;
     private final Clock clock;
+    static final int TILLERS_PER_PAGE = 50;
 
     FleetController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams,
             CheckCatalog catalog, PostureHistory history, Clock clock) {
@@ -54,21 +56,23 @@ class FleetController {
     }
 
     @GetMapping("/")
-    String fleet(FleetFilterFormData filter, Authentication authentication, Model model) {
-        addFleet(Viewer.of(authentication), filter, model);
+    String fleet(FleetFilterFormData filter, @RequestParam(defaultValue = "1") String page,
+            Authentication authentication, Model model) {
+        addFleet(Viewer.of(authentication), filter, page, model);
         return "fleet/index";
     }
 
     /** The same URL answers htmx (filters, sorting, polling) with the fleet fragment only. */
     @HxRequest
     @GetMapping("/")
-    String fleetFragment(FleetFilterFormData filter, Authentication authentication, Model model) {
-        addFleet(Viewer.of(authentication), filter, model);
+    String fleetFragment(FleetFilterFormData filter, @RequestParam(defaultValue = "1") String page,
+            Authentication authentication, Model model) {
+        addFleet(Viewer.of(authentication), filter, page, model);
         return "fleet/index :: fleet";
     }
 
     /** Only what the viewer may see: team people get their teams' clusters and Tillers, nothing else. */
-    private void addFleet(Viewer viewer, FleetFilterFormData filter, Model model) {
+    private void addFleet(Viewer viewer, FleetFilterFormData filter, String requestedPage, Model model) {
         List<ClusterRow> clusters = registry.all().stream()
                 .filter(cluster -> viewer.seesEverything() || viewer.teams().stream()
                         .anyMatch(team -> teams.find(team).map(t -> t.namespaces().containsKey(cluster.id())).orElse(false)))
@@ -83,7 +87,20 @@ class FleetController {
                 .flatMap(inventory -> inventory.tillers().stream().map(state -> new TillerRow(inventory, state)))
                 .toList();
         model.addAttribute("allTillerCount", tillers.size());
-        model.addAttribute("tillers", filter.apply(tillers));
+        List<TillerRow> matching = filter.apply(tillers);
+        // A fleet of hundreds is shown a page at a time: rendering every row made the page slow at scale.
+        int pages = Math.max(1, (matching.size() + TILLERS_PER_PAGE - 1) / TILLERS_PER_PAGE);
+        int page;
+        try {
+            page = Math.min(pages, Math.max(1, Integer.parseInt(requestedPage)));
+        } catch (NumberFormatException e) {
+            page = 1;
+        }
+        model.addAttribute("tillers", matching.subList((page - 1) * TILLERS_PER_PAGE,
+                Math.min(matching.size(), page * TILLERS_PER_PAGE)));
+        model.addAttribute("matchCount", matching.size());
+        model.addAttribute("page", page);
+        model.addAttribute("pages", pages);
         model.addAttribute("filter", filter);
         model.addAttribute("clusterChoices", clusters.stream().map(ClusterRow::cluster).toList());
         model.addAttribute("teamChoices", tillers.stream().map(row -> row.tiller().team().orElse("unowned")).distinct()

@@ -3,6 +3,7 @@ package io.helmwarden.web;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.inventory.ReleaseRecord;
 import io.helmwarden.inventory.Tiller;
+import io.helmwarden.pki.CertificateAuthorities;
 import io.helmwarden.remediation.HardeningPlan;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationRun;
@@ -46,7 +47,7 @@ class HardeningController {
     private final HardeningPlan.Settings settings;
 
     HardeningController(FleetState fleet, RemediationExecutor executor, RemediationRuns runs, ObjectAccess access,
-            RemediationPermission permission, Teams teams,
+            RemediationPermission permission, Teams teams, CertificateAuthorities certificates,
             @Value("${helmwarden.remediation.history-max:200}") int historyMax,
             @Value("${helmwarden.remediation.keep-tiller-service:false}") boolean keepService) {
         this.fleet = fleet;
@@ -55,7 +56,7 @@ class HardeningController {
         this.access = access;
         this.permission = permission;
         this.teams = teams;
-        this.settings = new HardeningPlan.Settings(historyMax, keepService);
+        this.settings = new HardeningPlan.Settings(historyMax, keepService, certificates.configured());
     }
 
     @GetMapping(ROUTE)

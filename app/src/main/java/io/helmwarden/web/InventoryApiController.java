@@ -1,9 +1,11 @@
 package io.helmwarden.web;
 
+import io.helmwarden.check.Finding;
 import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.fleet.FleetState;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import io.helmwarden.tenancy.Viewer;
 import org.springframework.security.core.Authentication;
@@ -37,6 +39,25 @@ class InventoryApiController {
         return new InventoryExport(clock.instant(), clusters);
     }
 
+    /**
+     * Every open finding the viewer may see, most severe first: what a SIEM or a ticketing job pulls. Small
+     * next to the inventory (no release records), so it is the export to poll.
+     */
+    @GetMapping("/api/findings")
+    FindingsExport findings(Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
+        List<Finding> findings = fleet.clusters().stream().flatMap(cluster -> cluster.tillers().stream())
+                .filter(state -> viewer.maySee(state.tiller().team()))
+                .flatMap(state -> state.findings().stream())
+                .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::tillerId)
+                        .thenComparing(Finding::checkId))
+                .toList();
+        return new FindingsExport(clock.instant(), findings.size(), findings);
+    }
+
     record InventoryExport(Instant generatedAt, List<ClusterInventory> clusters) {
+    }
+
+    record FindingsExport(Instant generatedAt, int count, List<Finding> findings) {
     }
 }

@@ -63,6 +63,7 @@ class RouteAccessTest {
     static {
         POLICY.put("GET /", new Entry("/", ANY_ROLE));
         POLICY.put("GET /api/inventory", new Entry("/api/inventory", ANY_ROLE));
+        POLICY.put("GET /api/findings", new Entry("/api/findings", ANY_ROLE));
         POLICY.put("GET /tillers/{cluster}/{namespace}/{name}",
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy", ANY_ROLE));
         POLICY.put("GET /tillers/{cluster}/{namespace}/{name}/releases/{release}",

@@ -104,7 +104,9 @@ public final class KubeApiServer implements AutoCloseable {
                 "--listen-peer-urls", "http://127.0.0.1:" + etcdPeerPort,
                 "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeerPort,
                 "--initial-cluster", "default=http://127.0.0.1:" + etcdPeerPort,
-                "--unsafe-no-fsync"));
+                "--unsafe-no-fsync",
+                // The benchmark's fleet holds about a gigabyte of release records; the default quota is 2 GB.
+                "--quota-backend-bytes=8589934592"));
         apiServerCommand = List.of(assets.resolve("kube-apiserver").toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
                 "--secure-port=" + apiPort,
@@ -115,7 +117,7 @@ public final class KubeApiServer implements AutoCloseable {
                 "--service-account-key-file=" + workDir.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + workDir.resolve("sa.key"),
                 "--service-account-issuer=https://kubernetes.default.svc",
-                "--service-cluster-ip-range=10.0.0.0/24",
+                "--service-cluster-ip-range=10.0.0.0/16",
                 "--allow-privileged=true",
                 "--insecure-port=0");
         apiServer = start("kube-apiserver", apiServerCommand);
