@@ -238,7 +238,8 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
                 Map.copyOf(parameters));
     }
 
-    private static Optional<String> commonRefusal(Tiller tiller) {
+    /** Why no remediation can rewrite this Tiller's workload, when none can. */
+    static Optional<String> commonRefusal(Tiller tiller) {
         if (!"Deployment".equals(tiller.workloadKind())) {
             return Optional.of("only a Tiller run as a Deployment can be remediated; this one is a " + tiller.workloadKind());
         }

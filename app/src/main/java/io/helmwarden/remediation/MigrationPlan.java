@@ -54,16 +54,7 @@ public record MigrationPlan(String tillerId, List<PlanStep> steps, Optional<Stri
     }
 
     private static Optional<String> refusal(Tiller tiller) {
-        if (!"Deployment".equals(tiller.workloadKind())) {
-            return Optional.of("only a Tiller run as a Deployment can be migrated; this one is a " + tiller.workloadKind());
-        }
-        if (!tiller.storage().inConfigMaps()) {
-            return Optional.of("this Tiller already stores releases in " + tiller.storage().backend());
-        }
-        if (!tiller.command().isEmpty() && (tiller.command().get(0).endsWith("sh") || tiller.command().contains("-c"))) {
-            return Optional.of("the Tiller starts through a shell (" + tiller.command().get(0)
-                    + "): its flags cannot be rewritten safely; change the command by hand");
-        }
-        return Optional.empty();
+        return HardeningPlan.commonRefusal(tiller).or(() -> tiller.storage().inConfigMaps() ? Optional.empty()
+                : Optional.of("this Tiller already stores releases in " + tiller.storage().backend()));
     }
 }

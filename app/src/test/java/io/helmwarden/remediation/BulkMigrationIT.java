@@ -8,23 +8,19 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.helmwarden.cluster.AdditionalClusters;
-import io.helmwarden.cluster.Cluster;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.provisioning.HelmInit;
 import io.helmwarden.support.kube.KubeApiServer;
+import io.helmwarden.support.kube.RealApiServerCluster;
 import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.RoleMapper;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.MockMvc;
@@ -48,18 +44,8 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
         "helmwarden.teams[0].lead-groups=bulk-leads",
         "helmwarden.teams[0].namespaces.real=bulk-a,bulk-b,bulk-c,bulk-shell"})
 @AutoConfigureMockMvc
-@Import(BulkMigrationIT.RealCluster.class)
+@Import(RealApiServerCluster.class)
 class BulkMigrationIT {
-
-    @TestConfiguration
-    static class RealCluster {
-        @Bean
-        AdditionalClusters realApiServer() {
-            KubeApiServer server = KubeApiServer.shared();
-            return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
-                    server.adminClient()));
-        }
-    }
 
     @Autowired
     MockMvc mvc;

@@ -9,11 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.check.Finding;
 import io.helmwarden.check.Severity;
-import io.helmwarden.cluster.AdditionalClusters;
-import io.helmwarden.cluster.Cluster;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.remediation.RemediationRuns;
 import io.helmwarden.support.kube.KubeApiServer;
+import io.helmwarden.support.kube.RealApiServerCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -49,22 +46,12 @@ import org.springframework.context.annotation.Import;
         "helmwarden.teams[1].display-name=Other",
         "helmwarden.teams[1].member-groups=team-other",
         "helmwarden.teams[1].namespaces.real=other-tiller,other-web"})
-@Import(TillerRequestsIT.RealCluster.class)
+@Import(RealApiServerCluster.class)
 class TillerRequestsIT {
 
     static final AuditEvent.Actor LEAD = new AuditEvent.Actor("priya", "Priya", "TEAM_LEAD");
     static final AuditEvent.Actor ADMIN = new AuditEvent.Actor("alex", "Alex", "PLATFORM_ADMIN");
     static final AuditEvent.Actor OTHER_ADMIN = new AuditEvent.Actor("ana", "Ana", "PLATFORM_ADMIN");
-
-    @TestConfiguration
-    static class RealCluster {
-        @Bean
-        AdditionalClusters realApiServer() {
-            KubeApiServer server = KubeApiServer.shared();
-            return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
-                    server.adminClient()));
-        }
-    }
 
     @Autowired
     TillerRequests requests;

@@ -3,15 +3,12 @@ package io.helmwarden.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.helmwarden.cluster.AdditionalClusters;
-import io.helmwarden.cluster.Cluster;
 import io.helmwarden.support.Browser;
-import io.helmwarden.support.kube.KubeApiServer;
+import io.helmwarden.support.kube.RealApiServerCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -20,9 +17,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -44,18 +39,8 @@ import org.springframework.test.context.ActiveProfiles;
         // Not search-tiller: the demo fleet's fixtures use that name on the shared API server.
         "helmwarden.provisioning.tiller-namespace-pattern={team}-requested-tiller"})
 @ActiveProfiles("demo")
-@Import(TillerRequestUiIT.RealCluster.class)
+@Import(RealApiServerCluster.class)
 class TillerRequestUiIT {
-
-    @TestConfiguration
-    static class RealCluster {
-        @Bean
-        AdditionalClusters realApiServer() {
-            KubeApiServer server = KubeApiServer.shared();
-            return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
-                    server.adminClient()));
-        }
-    }
 
     @LocalServerPort
     int port;
