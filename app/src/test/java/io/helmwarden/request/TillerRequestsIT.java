@@ -111,7 +111,9 @@ class TillerRequestsIT {
                 TillerRequest.State.APPROVED, TillerRequest.State.PROVISIONING, TillerRequest.State.READY);
 
         // The inventory sees a Tiller that passes every check; Helm 2's end of life is the one notice left.
-        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller("real/provision-tiller/tiller-deploy").isPresent());
+        // The run ends once its last object is written; the watches see it a moment later.
+        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller("real/provision-tiller/tiller-deploy")
+                .map(s -> s.findings().size() == 1).orElse(false));
         var state = fleet.tiller("real/provision-tiller/tiller-deploy").orElseThrow();
         assertThat(state.findings()).extracting(Finding::checkId).containsExactly("helm2-end-of-life");
         assertThat(state.findings()).allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.INFO));

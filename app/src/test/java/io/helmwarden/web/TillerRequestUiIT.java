@@ -81,7 +81,9 @@ class TillerRequestUiIT {
             browser.get(url("/tillers/real/search-requested-tiller/tiller-deploy"));
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 browser.navigate().refresh();
-                return browser.findElements(By.cssSelector("[data-testid=tiller-score]")).size() == 1;
+                // The run ends once its last object is written; the watches see it a moment later.
+                var score = browser.findElements(By.cssSelector("[data-testid=tiller-score]"));
+                return score.size() == 1 && score.get(0).getText().equals("100");
             });
             assertThat(browser.getPageSource()).contains("Helm 2 is end-of-life").doesNotContain("plaintext");
             assertThat(browser.findElement(By.cssSelector("[data-testid=tiller-score]")).getText()).isEqualTo("100");
