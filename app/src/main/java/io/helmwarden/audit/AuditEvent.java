@@ -1,26 +1,38 @@
 package io.helmwarden.audit;
 
+import java.util.Collection;
+import java.util.List;
+
 /**
  * What happened, as the code that saw it reports it; the audit log adds time, order and hashes.
  *
- * @param details free text or JSON for people (never secret values)
+ * @param concerns other teams whose namespaces the action touched or aimed at (they see the entry too)
+ * @param details  free text or JSON for people (never secret values)
  */
 public record AuditEvent(String actorSubject, String actorName, String actorRoles, String action,
-        AuditEntry.Outcome outcome, String team, String targetCluster, String targetNamespace, String targetObject,
-        String details) {
+        AuditEntry.Outcome outcome, String team, List<String> concerns, String targetCluster, String targetNamespace,
+        String targetObject, String details) {
 
     public static AuditEvent by(Actor actor, String action, AuditEntry.Outcome outcome) {
-        return new AuditEvent(actor.subject(), actor.name(), actor.roles(), action, outcome, null, null, null, null,
-                null);
+        return new AuditEvent(actor.subject(), actor.name(), actor.roles(), action, outcome, null, List.of(), null, null,
+                null, null);
     }
 
     public AuditEvent target(String team, String cluster, String namespace, String object) {
-        return new AuditEvent(actorSubject, actorName, actorRoles, action, outcome, team, cluster, namespace, object,
-                details);
+        return new AuditEvent(actorSubject, actorName, actorRoles, action, outcome, team, concerns, cluster, namespace,
+                object, details);
+    }
+
+    /** Other teams this concerns; the target's own team and duplicates are left out. */
+    public AuditEvent alsoConcerning(Collection<String> teams) {
+        List<String> others = teams.stream().filter(other -> other != null && !other.equals(team)).distinct().sorted()
+                .toList();
+        return new AuditEvent(actorSubject, actorName, actorRoles, action, outcome, team, others, targetCluster,
+                targetNamespace, targetObject, details);
     }
 
     public AuditEvent details(String text) {
-        return new AuditEvent(actorSubject, actorName, actorRoles, action, outcome, team, targetCluster,
+        return new AuditEvent(actorSubject, actorName, actorRoles, action, outcome, team, concerns, targetCluster,
                 targetNamespace, targetObject, text);
     }
 

@@ -13,7 +13,11 @@ public record AuditFilter(String actor, String team, String cluster, String acti
 
     void appendTo(StringBuilder sql, List<Object> params) {
         equal(sql, params, "actor_subject", actor);
-        equal(sql, params, "team", team);
+        if (team != null && !team.isBlank()) {
+            sql.append(" AND (team = ? OR concerns LIKE ?)");
+            params.add(team.strip());
+            params.add("%|" + team.strip() + "|%");
+        }
         equal(sql, params, "target_cluster", cluster);
         equal(sql, params, "action", action);
         equal(sql, params, "outcome", outcome);
@@ -29,9 +33,15 @@ public record AuditFilter(String actor, String team, String cluster, String acti
             if (visibleTeams.isEmpty()) {
                 sql.append(" AND 1 = 0");
             } else {
-                sql.append(" AND team IN (").append(String.join(", ", visibleTeams.stream().map(t -> "?").toList()))
+                // The target's team, or a team the entry concerns (a write aimed at its namespaces).
+                sql.append(" AND (team IN (").append(String.join(", ", visibleTeams.stream().map(t -> "?").toList()))
                         .append(")");
                 params.addAll(visibleTeams);
+                for (String visible : visibleTeams) {
+                    sql.append(" OR concerns LIKE ?");
+                    params.add("%|" + visible + "|%");
+                }
+                sql.append(")");
             }
         }
     }

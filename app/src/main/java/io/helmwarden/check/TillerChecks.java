@@ -120,6 +120,10 @@ final class TillerChecks {
         CHECKS.put("unlimited-history", (t, c) -> t.historyMax() == 0
                 ? List.of(Evidence.of(t, "TILLER_HISTORY_MAX / --history-max is 0")) : List.of());
         CHECKS.put("releases-outside-scope", TillerChecks::releasesOutsideScope);
+        CHECKS.put("records-in-foreign-namespace", (t, c) -> t.storage().foreign()
+                ? List.of(Evidence.of(t, t.storage().namespaceSource(), "namespace",
+                        t.storage().namespace().isEmpty() ? "an unresolved namespace" : t.storage().namespace()))
+                : List.of());
         CHECKS.put("unowned-tiller", (t, c) -> t.team().isPresent() ? List.of()
                 : List.of(Evidence.of(t, "no team in helmwarden.teams owns namespace " + t.namespace()
                         + " on cluster " + t.cluster())));

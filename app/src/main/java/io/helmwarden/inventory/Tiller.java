@@ -53,12 +53,20 @@ public record Tiller(
     }
 
     /**
-     * Where Tiller keeps releases.
+     * Where Tiller keeps releases. A Tiller belongs to the team owning the namespace it runs in, but its records
+     * live wherever {@code TILLER_NAMESPACE} says, which anyone who may edit the Tiller can point elsewhere: a
+     * storage namespace its team does not own is {@code foreign}, and its records are neither counted, shown
+     * nor written to on this Tiller's behalf.
      *
-     * @param backend configmap, secret, sql or memory
-     * @param source  how it was decided, e.g. "--storage=secret in command" or "default"
+     * @param backend         configmap, secret, sql or memory
+     * @param source          how it was decided, e.g. "--storage=secret in command" or "default"
+     * @param namespace       the namespace Tiller reads and writes records in; empty when it cannot be resolved
+     * @param namespaceSource how the namespace was decided, for evidence
+     * @param namespaceOwner  the team owning that namespace, if any (never shown to the Tiller's team)
+     * @param foreign         whether that namespace lies outside the Tiller's own team (or is unknown)
      */
-    public record Storage(String backend, String source, String namespace, int configMapRecords, int secretRecords) {
+    public record Storage(String backend, String source, String namespace, String namespaceSource,
+            Optional<String> namespaceOwner, boolean foreign, int configMapRecords, int secretRecords) {
 
         public boolean inConfigMaps() {
             return "configmap".equals(backend);

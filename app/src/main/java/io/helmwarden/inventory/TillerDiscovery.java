@@ -130,12 +130,12 @@ public final class TillerDiscovery {
                 ? pod.getServiceAccountName() : "default";
         boolean explicitAccount = !"default".equals(serviceAccount);
 
-        Tiller.Storage storage = storage(flags, env, namespace, index);
+        Optional<Team> team = teams.owner(snapshot.clusterId(), namespace);
+        Tiller.Storage storage = storage(flags, env, namespace, index, snapshot.clusterId(), team, teams);
         Tiller.Tls tls = tls(flags, env, pod.getVolumes(), container, namespace, index);
         Tiller.Exposure exposure = exposure(flags, workload, snapshot);
         int historyMax = flags.value("history-max").or(() -> literal(env, "TILLER_HISTORY_MAX"))
                 .map(TillerDiscovery::parseIntOrZero).orElse(0);
-        Optional<Team> team = teams.owner(snapshot.clusterId(), namespace);
         Identity identity = Identity.serviceAccount(namespace, serviceAccount);
 
         return new Tiller(snapshot.clusterId(), namespace, workload.kind(), workload.object().getMetadata().getName(),
@@ -149,15 +149,38 @@ public final class TillerDiscovery {
                 records(storage, index, summaries), WorkloadExcerpt.of(workload.object(), workload.template(), container));
     }
 
-    private static Tiller.Storage storage(TillerFlags flags, Map<String, EnvVar> env, String namespace, Index index) {
+    private static Tiller.Storage storage(TillerFlags flags, Map<String, EnvVar> env, String namespace, Index index,
+            String cluster, Optional<Team> team, Teams teams) {
         String backend = flags.value("storage").map(String::toLowerCase).orElse("configmap");
         String source = flags.value("storage").isPresent() ? flags.describe("storage") + " in the container's flags"
                 : "default (no --storage flag)";
-        String storageNamespace = literal(env, "TILLER_NAMESPACE").filter(ns -> !ns.isEmpty()).orElse(namespace);
-        List<HasMetadata> records = index.records(storageNamespace);
+        // Tiller's rule: $TILLER_NAMESPACE, else the pod's own namespace. A reference other than the pod's own
+        // namespace (a ConfigMap key, say) is not resolved: its value is whatever that object holds at start.
+        EnvVar variable = env.get("TILLER_NAMESPACE");
+        String storageNamespace;
+        String namespaceSource;
+        if (variable == null || variable.getValueFrom() == null && (variable.getValue() == null
+                || variable.getValue().isEmpty())) {
+            storageNamespace = namespace;
+            namespaceSource = "the Tiller's own namespace (TILLER_NAMESPACE not set)";
+        } else if (variable.getValueFrom() != null) {
+            boolean ownNamespace = variable.getValueFrom().getFieldRef() != null
+                    && "metadata.namespace".equals(variable.getValueFrom().getFieldRef().getFieldPath());
+            storageNamespace = ownNamespace ? namespace : "";
+            namespaceSource = ownNamespace ? "TILLER_NAMESPACE from the pod's own namespace"
+                    : "TILLER_NAMESPACE from a reference Helm Warden does not resolve";
+        } else {
+            storageNamespace = variable.getValue();
+            namespaceSource = "TILLER_NAMESPACE=" + variable.getValue();
+        }
+        Optional<String> owner = storageNamespace.isEmpty() ? Optional.empty()
+                : teams.owner(cluster, storageNamespace).map(Team::id);
+        boolean foreign = storageNamespace.isEmpty()
+                || !storageNamespace.equals(namespace) && !owner.equals(team.map(Team::id));
+        List<HasMetadata> records = foreign ? List.of() : index.records(storageNamespace);
         int configMaps = (int) records.stream().filter(ConfigMap.class::isInstance).count();
         int secrets = records.size() - configMaps;
-        return new Tiller.Storage(backend, source, storageNamespace, configMaps, secrets);
+        return new Tiller.Storage(backend, source, storageNamespace, namespaceSource, owner, foreign, configMaps, secrets);
     }
 
     private static Tiller.Tls tls(TillerFlags flags, Map<String, EnvVar> env, List<Volume> volumes, Container container,
@@ -381,8 +404,12 @@ public final class TillerDiscovery {
                 && rule.getApiGroups() != null && rule.getApiGroups().contains("*");
     }
 
+    /** The records in the Tiller's storage namespace; none when that namespace is another team's. */
     private static List<ReleaseRecord> records(Tiller.Storage storage, Index index,
             Function<String, Optional<ReleaseSummary>> summaries) {
+        if (storage.foreign()) {
+            return List.of();
+        }
         return index.records(storage.namespace()).stream()
                 .map(object -> record(object, summaries))
                 .sorted(Comparator.comparing(ReleaseRecord::release).thenComparing(ReleaseRecord::revision,

@@ -121,8 +121,11 @@ public final class CertificateAuthority {
                 throw new IllegalArgumentException("this is not a PEM certificate signing request (BEGIN CERTIFICATE REQUEST)");
             }
             csr = request;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the certificate signing request cannot be read: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // The parser's own words name library internals; people get what to do instead.
+            throw new IllegalArgumentException("the certificate signing request cannot be read: paste the whole PEM"
+                    + " text, from -----BEGIN CERTIFICATE REQUEST----- to -----END CERTIFICATE REQUEST-----, as"
+                    + " openssl req -new writes it");
         }
         try {
             var request = new JcaPKCS10CertificationRequest(csr);
@@ -136,8 +139,10 @@ public final class CertificateAuthority {
             }
             return new IssuedCertificate(issueFor(key, commonName, List.of(), KeyPurposeId.id_kp_clientAuth, notBefore,
                     notAfter), null);
-        } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
-            throw new IllegalArgumentException("the certificate signing request cannot be verified: " + e.getMessage());
+        } catch (GeneralSecurityException | OperatorCreationException | PKCSException | IllegalStateException
+                | ClassCastException e) {
+            throw new IllegalArgumentException("the certificate signing request's key or signature cannot be checked:"
+                    + " create it again with an RSA (2048 bits or more) or EC key");
         }
     }
 

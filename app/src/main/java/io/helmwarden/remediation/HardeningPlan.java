@@ -240,6 +240,12 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
 
     /** Why no remediation can rewrite this Tiller's workload, when none can. */
     static Optional<String> commonRefusal(Tiller tiller) {
+        if (tiller.storage().foreign()) {
+            return Optional.of("Tiller keeps its release records in " + (tiller.storage().namespace().isEmpty()
+                    ? "a namespace Helm Warden cannot resolve" : "namespace " + tiller.storage().namespace())
+                    + " (" + tiller.storage().namespaceSource() + "), which its team does not own: no remediation"
+                    + " writes there on its behalf. Point TILLER_NAMESPACE at the team's own namespace first");
+        }
         if (!"Deployment".equals(tiller.workloadKind())) {
             return Optional.of("only a Tiller run as a Deployment can be remediated; this one is a " + tiller.workloadKind());
         }

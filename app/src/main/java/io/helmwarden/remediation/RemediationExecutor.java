@@ -6,6 +6,12 @@ import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.pki.CertificateAuthorities;
+import io.helmwarden.tenancy.Team;
+import io.helmwarden.tenancy.Teams;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -48,12 +54,14 @@ public class RemediationExecutor implements DisposableBean {
     private final Duration backupRetention;
     private final CertificateAuthorities certificates;
     private final ApplicationEventPublisher events;
+    private final Teams teams;
     /** Fault-injection tests replace it; see {@link FaultPoint}. */
     volatile FaultPoint faults = FaultPoint.NONE;
 
     RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit, Clock clock,
             @Value("${helmwarden.remediation.backup-retention:7d}") Duration backupRetention,
-            CertificateAuthorities certificates, ApplicationEventPublisher events) {
+            CertificateAuthorities certificates, ApplicationEventPublisher events, Teams teams) {
+        this.teams = teams;
         this.certificates = certificates;
         this.events = events;
         this.runs = runs;
@@ -71,9 +79,7 @@ public class RemediationExecutor implements DisposableBean {
      */
     public RemediationRun startStorageMigration(Tiller tiller, AuditEvent.Actor actor) {
         MigrationPlan plan = MigrationPlan.of(tiller);
-        plan.refusal().ifPresent(reason -> {
-            throw new IllegalStateException(reason);
-        });
+        plan.refusal().ifPresent(reason -> refuse(tiller, MigrationPlan.REMEDIATION, reason, actor));
         RemediationRun run = runs.create(tiller.id(), tiller.team().orElse(null), MigrationPlan.REMEDIATION, actor.subject(),
                 tiller.storage().namespace(), MigrationPlan.STEP_NAMES);
         audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
@@ -91,9 +97,7 @@ public class RemediationExecutor implements DisposableBean {
      * @throws IllegalStateException          when the plan refuses (the message says why)
      */
     public RemediationRun startHardening(HardeningPlan plan, Tiller tiller, AuditEvent.Actor actor) {
-        plan.refusal().ifPresent(reason -> {
-            throw new IllegalStateException(reason);
-        });
+        plan.refusal().ifPresent(reason -> refuse(tiller, plan.kind().id(), reason, actor));
         String remediation = plan.kind().id();
         RemediationRun run = runs.create(tiller.id(), tiller.team().orElse(null), remediation, actor.subject(),
                 tiller.storage().namespace(), plan.kind().stepNames(), plan.parameters());
@@ -103,6 +107,18 @@ public class RemediationExecutor implements DisposableBean {
                         : "; accepted: " + String.join("; ", plan.toAccept()))));
         submit(run.id());
         return run;
+    }
+
+    /**
+     * A refused start is audited for every team it concerns: a Tiller aimed at another team's namespace is that
+     * team's business too, so its lead sees the attempt.
+     */
+    private void refuse(Tiller tiller, String remediation, String reason, AuditEvent.Actor actor) {
+        audit.append(AuditEvent.by(actor, "remediation-refused", AuditEntry.Outcome.DENIED)
+                .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
+                .alsoConcerning(tiller.storage().namespaceOwner().stream().toList())
+                .details(remediation + ": " + reason));
+        throw new IllegalStateException(reason);
     }
 
     /**
@@ -208,6 +224,18 @@ public class RemediationExecutor implements DisposableBean {
             return;
         }
         String team = run.team();
+        Optional<String> outside = outsideTeam(run);
+        if (outside.isPresent()) {
+            String reason = outside.get();
+            runs.finish(runId, RemediationRun.State.FAILED, reason);
+            events.publishEvent(new RemediationFinished(runId, run.remediation(), run.tillerId(),
+                    RemediationRun.State.FAILED, reason));
+            audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), "remediation-refused",
+                    AuditEntry.Outcome.DENIED).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())
+                    .alsoConcerning(ownersOf(run)).details(run.remediation() + " run " + runId + ": " + reason));
+            log.warn("remediation run {} refused: {}", runId, reason);
+            return;
+        }
         for (RemediationRun.StepState step : run.steps()) {
             if (step.status() == RemediationRun.StepStatus.DONE) {
                 continue;
@@ -246,6 +274,42 @@ public class RemediationExecutor implements DisposableBean {
         audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), "remediation-finished",
                 AuditEntry.Outcome.SUCCESS).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())
                 .details(run.remediation() + " run " + runId));
+    }
+
+    /** Every namespace a run may write to: the Tiller's, its storage's, and those its parameters list. */
+    private static Set<String> namespacesWritten(RemediationRun run) {
+        Set<String> namespaces = new LinkedHashSet<>();
+        namespaces.add(run.namespace());
+        namespaces.add(run.storageNamespace() == null ? "" : run.storageNamespace());
+        String listed = run.parameters().get("namespaces");
+        if (listed != null && !listed.isBlank()) {
+            Stream.of(listed.split(",")).map(String::strip).filter(ns -> !ns.isEmpty()).forEach(namespaces::add);
+        }
+        return namespaces;
+    }
+
+    /**
+     * The last word before any write, whatever the plan said when it was previewed: every namespace the run
+     * writes to must belong to the run's team (or, for an unowned Tiller, to no team).
+     */
+    Optional<String> outsideTeam(RemediationRun run) {
+        Optional<String> team = Optional.ofNullable(run.team());
+        for (String namespace : namespacesWritten(run)) {
+            if (namespace.isEmpty()) {
+                return Optional.of("the run would write to a namespace Helm Warden cannot resolve");
+            }
+            if (!teams.owner(run.cluster(), namespace).map(Team::id).equals(team)) {
+                return Optional.of("namespace " + namespace + " is not " + team.map(t -> "team " + t + "'s")
+                        .orElse("unowned") + ": Helm Warden writes nothing outside the Tiller's team");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private java.util.List<String> ownersOf(RemediationRun run) {
+        return namespacesWritten(run).stream().filter(ns -> !ns.isEmpty())
+                .flatMap(ns -> teams.owner(run.cluster(), ns).stream()).map(Team::id)
+                .collect(java.util.stream.Collectors.toCollection(TreeSet::new)).stream().toList();
     }
 
     private RemediationSteps steps(io.fabric8.kubernetes.client.KubernetesClient client, RemediationRun run) {

@@ -125,12 +125,10 @@ public class TillerRequests {
             String tillerNamespace = properties.tillerNamespace(team.get().id());
             List<String> problems = new ArrayList<>();
             for (String ns : Stream.concat(Stream.of(tillerNamespace), namespaces.stream()).toList()) {
-                Optional<Team> owner = teams.owner(cluster, ns);
-                if (owner.isPresent() && !owner.get().id().equals(team.get().id())) {
-                    problems.add(ns + " is owned by team " + owner.get().id());
-                } else if (owner.isEmpty()) {
-                    problems.add(ns + " is not team " + team.get().id() + "'s on " + cluster
-                            + " (an administrator adds it to helmwarden.teams)");
+                // One answer whether another team owns it or nobody does: the form must not enumerate tenants.
+                if (!team.get().owns(cluster, ns)) {
+                    problems.add(ns + " is not one of team " + team.get().id() + "'s namespaces on " + cluster
+                            + " (an administrator assigns namespaces to teams)");
                 }
             }
             if (namespaces.contains(tillerNamespace)) {
@@ -154,6 +152,8 @@ public class TillerRequests {
             errors.put("justification", "Say why the team needs a Tiller.");
         } else if (draft.justification().length() > 2000) {
             errors.put("justification", "At most 2000 characters.");
+        } else {
+            directionControl(draft.justification()).ifPresent(problem -> errors.put("justification", problem));
         }
         if (draft.historyMax() < 1 || draft.historyMax() > 10_000) {
             errors.put("historyMax", "Between 1 and 10000 revisions per release.");
@@ -162,6 +162,25 @@ public class TillerRequests {
             errors.put("helmVersion", "Choose one of " + properties.helmVersions() + ".");
         }
         return errors;
+    }
+
+    /**
+     * Characters that reorder how text is shown (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) make a
+     * justification or comment read differently from what is stored and audited: refused, with the reason.
+     */
+    static Optional<String> directionControl(String text) {
+        return text == null ? Optional.empty() : text.codePoints()
+                .filter(c -> c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069 || c == 0x200E || c == 0x200F
+                        || c == 0x061C)
+                .findFirst().stream().mapToObj(c -> "Remove the invisible text-direction character U+"
+                        + String.format("%04X", c) + ": it makes the text read differently from what is stored.")
+                .findFirst();
+    }
+
+    private static void refuseDirectionControls(String comment) {
+        directionControl(comment).ifPresent(problem -> {
+            throw new Invalid(Map.of("comment", problem));
+        });
     }
 
     /**
@@ -204,6 +223,7 @@ public class TillerRequests {
         if (comment == null || comment.isBlank()) {
             throw new Invalid(Map.of("comment", "Say why the request is rejected."));
         }
+        refuseDirectionControls(comment);
         transition(id, TillerRequest.State.SUBMITTED, TillerRequest.State.REJECTED, actor, comment.strip());
         TillerRequest request = find(id).orElseThrow();
         audited(request, actor, "tiller-request-rejected", comment.strip());
@@ -215,6 +235,7 @@ public class TillerRequests {
      * {@link Conflict} and nothing is provisioned twice.
      */
     public TillerRequest approve(String id, String comment, AuditEvent.Actor actor) {
+        refuseDirectionControls(comment);
         transition(id, TillerRequest.State.SUBMITTED, TillerRequest.State.APPROVED, actor, comment);
         TillerRequest request = find(id).orElseThrow();
         audited(request, actor, "tiller-request-approved", comment);
@@ -235,6 +256,7 @@ public class TillerRequests {
 
     /** A lead of the team asks to remove the Tiller. */
     public TillerRequest requestDecommission(String id, String comment, AuditEvent.Actor actor) {
+        refuseDirectionControls(comment);
         transition(id, TillerRequest.State.READY, TillerRequest.State.DECOMMISSION_REQUESTED, actor, blankToNull(comment));
         TillerRequest request = find(id).orElseThrow();
         audited(request, actor, "tiller-request-decommission-requested", comment);
@@ -246,6 +268,7 @@ public class TillerRequests {
         if (comment == null || comment.isBlank()) {
             throw new Invalid(Map.of("comment", "Say why the Tiller stays."));
         }
+        refuseDirectionControls(comment);
         transition(id, TillerRequest.State.DECOMMISSION_REQUESTED, TillerRequest.State.READY, actor, comment.strip());
         TillerRequest request = find(id).orElseThrow();
         audited(request, actor, "tiller-request-decommission-declined", comment);

@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,12 +37,15 @@ import tools.jackson.databind.json.JsonMapper;
 class AuditController {
 
     static final int PAGE_SIZE = 50;
+    private static final int MAX_CHECKPOINTS = 1000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AuditLog audit;
+    private final ObjectAccess access;
 
-    AuditController(AuditLog audit) {
+    AuditController(AuditLog audit, ObjectAccess access) {
         this.audit = audit;
+        this.access = access;
     }
 
     @GetMapping("/audit")
@@ -56,38 +60,63 @@ class AuditController {
         return "audit/index";
     }
 
+    /**
+     * Verifies the chain, and that it still reaches the signed checkpoints pasted from the log stream (lines
+     * that are not checkpoints are ignored); the result is shown after a redirect, so a reload verifies nothing.
+     */
     @PostMapping("/audit/verify")
-    String verify(Authentication authentication, Model model) {
-        AuditLog.Verification result = audit.verify();
+    String verify(@RequestParam(defaultValue = "") String checkpoints, Authentication authentication,
+            RedirectAttributes redirect) {
+        List<AuditLog.Checkpoint> pasted = checkpoints.lines().limit(MAX_CHECKPOINTS)
+                .map(AuditLog.Checkpoint::parse).flatMap(java.util.Optional::stream).toList();
+        AuditLog.Verification result = audit.verify(pasted);
         audit.append(AuditEvent.by(Audits.actor(authentication), "audit-verified",
                 result.intact() ? AuditEntry.Outcome.SUCCESS : AuditEntry.Outcome.FAILURE).details(result.message()));
-        model.addAttribute("verification", result);
-        return entries(new AuditFilterFormData(null, null, null, null, null, null, null), null, authentication, model);
+        redirect.addFlashAttribute("verification", result);
+        return "redirect:/audit";
     }
 
     @GetMapping("/audit/{seq:\\d+}")
     String entry(@PathVariable long seq, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        AuditEntry entry = audit.find(seq)
-                .filter(e -> viewer.seesEverything() || e.team() != null && viewer.leads().contains(e.team()))
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        AuditEntry entry = access.visibleOrNotFound(audit.find(seq), e -> viewer.seesEverything()
+                        || Stream.concat(Stream.ofNullable(e.team()), e.concernedTeams().stream())
+                                .anyMatch(viewer.leads()::contains), authentication,
+                event -> event.target(null, null, null, "Audit entry " + seq),
+                e -> event -> event.target(e.team(), null, null, "Audit entry " + seq));
         model.addAttribute("entry", entry);
         return "audit/entry";
     }
 
+    /** The exact values that were hashed, RFC 4180 quoted: for tools and for checking hashes. */
     @GetMapping("/audit/export.csv")
     ResponseEntity<StreamingResponseBody> csv(AuditFilterFormData filter, Authentication authentication) {
+        return csv(filter, authentication, false);
+    }
+
+    /**
+     * For spreadsheets: cells that would run as formulas are prefixed with {@code '}, so values differ from
+     * what was hashed wherever that happens; the file name says so.
+     */
+    @GetMapping("/audit/export-spreadsheet.csv")
+    ResponseEntity<StreamingResponseBody> spreadsheet(AuditFilterFormData filter, Authentication authentication) {
+        return csv(filter, authentication, true);
+    }
+
+    private ResponseEntity<StreamingResponseBody> csv(AuditFilterFormData filter, Authentication authentication,
+            boolean forSpreadsheets) {
         var auditFilter = filter.toFilter(Viewer.of(authentication));
         audit.append(AuditEvent.by(Audits.actor(authentication), "audit-exported", AuditEntry.Outcome.SUCCESS)
-                .details("CSV " + describe(filter)));
+                .details((forSpreadsheets ? "CSV for spreadsheets " : "CSV ") + describe(filter)));
         StreamingResponseBody body = out -> {
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            writer.write("seq,occurred_at,actor_subject,actor_name,actor_roles,action,outcome,team,cluster,namespace,"
-                    + "object,details,prev_hash,hash\n");
-            audit.forEach(auditFilter, entry -> write(writer, entry));
+            writer.write("seq,occurred_at,actor_subject,actor_name,actor_roles,action,outcome,team,concerns,cluster,"
+                    + "namespace,object,details,prev_hash,hash\n");
+            audit.forEach(auditFilter, entry -> write(writer, entry, forSpreadsheets));
             writer.flush();
         };
-        return download(body, "audit.csv", new MediaType("text", "csv", StandardCharsets.UTF_8));
+        return download(body, forSpreadsheets ? "audit-for-spreadsheets.csv" : "audit.csv",
+                new MediaType("text", "csv", StandardCharsets.UTF_8));
     }
 
     @GetMapping("/audit/export.json")
@@ -113,24 +142,25 @@ class AuditController {
                 .body(body);
     }
 
-    private static void write(Writer writer, AuditEntry e) {
+    private static void write(Writer writer, AuditEntry e, boolean forSpreadsheets) {
         try {
             writer.write(String.join(",", Stream.of(Long.toString(e.seq()), e.occurredAt().toString(), e.actorSubject(),
-                    e.actorName(), e.actorRoles(), e.action(), e.outcome().name(), e.team(), e.targetCluster(),
-                    e.targetNamespace(), e.targetObject(), e.details(), e.prevHash(), e.hash())
-                    .map(AuditController::csvField).toList()));
+                    e.actorName(), e.actorRoles(), e.action(), e.outcome().name(), e.team(), e.concerns(),
+                    e.targetCluster(), e.targetNamespace(), e.targetObject(), e.details(), e.prevHash(), e.hash())
+                    .map(value -> csvField(value, forSpreadsheets)).toList()));
             writer.write('\n');
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
-    /** RFC 4180 quoting, and no cell a spreadsheet would run as a formula. */
-    static String csvField(String value) {
+    /** RFC 4180 quoting; for spreadsheets also no cell a spreadsheet would run as a formula. */
+    static String csvField(String value, boolean forSpreadsheets) {
         if (value == null) {
             return "";
         }
-        String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        String safe = forSpreadsheets && !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value
+                : value;
         return "\"" + safe.replace("\"", "\"\"") + "\"";
     }
 

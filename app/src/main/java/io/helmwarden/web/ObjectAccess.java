@@ -20,7 +20,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The one rule for objects asked for by id: what the viewer may not see answers 404, exactly like what does
- * not exist, so ids cannot be probed; but the attempt is recorded in the audit log.
+ * not exist, so ids cannot be probed. Both paths do the same work, one {@code object-denied} audit entry,
+ * so neither the response nor its timing tells another team's object from a missing one.
  */
 @Component
 class ObjectAccess {
@@ -43,14 +44,16 @@ class ObjectAccess {
         return visibleOrNotFound(clusters.find(id),
                 c -> viewer.seesEverything() || viewer.teams().stream().anyMatch(team -> teams.find(team)
                         .map(t -> t.namespaces().containsKey(c.id())).orElse(false)),
-                authentication, c -> event -> event.target(null, id, null, "Cluster " + id));
+                authentication, event -> event.target(null, id, null, "Cluster " + id),
+                c -> event -> event.target(null, id, null, "Cluster " + id));
     }
 
     /** A team, if the viewer sees everything or belongs to it. */
     Team team(String id, Authentication authentication) {
         Viewer viewer = Viewer.of(authentication);
         return visibleOrNotFound(teams.find(id), t -> viewer.seesEverything() || viewer.teams().contains(t.id()),
-                authentication, t -> event -> event.target(t.id(), null, null, "Team " + t.id()));
+                authentication, event -> event.target(null, null, null, "Team " + id),
+                t -> event -> event.target(t.id(), null, null, "Team " + t.id()));
     }
 
     /** A Tiller by its id's parts, if the viewer may see it. */
@@ -58,20 +61,22 @@ class ObjectAccess {
         Viewer viewer = Viewer.of(authentication);
         return visibleOrNotFound(fleet.tiller(cluster + "/" + namespace + "/" + name),
                 state -> viewer.maySee(state.tiller().team()), authentication,
+                event -> event.target(null, cluster, namespace, "Tiller " + name),
                 state -> event -> event.target(state.tiller().team().orElse(null), cluster, namespace, "Tiller " + name));
     }
 
     /**
-     * @param target the denial's audit event, given the object and an event with the actor filled in
+     * @param asked  the refusal's audit target when nothing has that id: what was asked for, no owner
+     * @param target the refusal's audit target when the object exists (its owner's team sees the entry)
      */
     <T> T visibleOrNotFound(Optional<T> found, Predicate<T> visible, Authentication authentication,
-            Function<T, Function<AuditEvent, AuditEvent>> target) {
-        T object = found.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        if (!visible.test(object)) {
-            audit.append(target.apply(object).apply(
-                    AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED)));
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+            Function<AuditEvent, AuditEvent> asked, Function<T, Function<AuditEvent, AuditEvent>> target) {
+        if (found.isPresent() && visible.test(found.get())) {
+            return found.get();
         }
-        return object;
+        AuditEvent denied = AuditEvent.by(Audits.actor(authentication), "object-denied", AuditEntry.Outcome.DENIED);
+        audit.append(found.map(object -> target.apply(object).apply(denied).details("not visible to them"))
+                .orElseGet(() -> asked.apply(denied).details("nothing has this id")));
+        throw new ResponseStatusException(HttpStatus.NOT_FOUND);
     }
 }

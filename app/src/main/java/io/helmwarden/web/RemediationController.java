@@ -148,6 +148,7 @@ class RemediationController {
         Viewer viewer = Viewer.of(authentication);
         RemediationRun run = access.visibleOrNotFound(runs.find(id),
                 r -> viewer.seesEverything() || r.team() != null && viewer.teams().contains(r.team()), authentication,
+                event -> event.target(null, null, null, "Remediation run " + id),
                 r -> event -> event.target(r.team(), r.cluster(), r.namespace(), "Remediation run " + r.id()));
         model.addAttribute("run", run);
         model.addAttribute("title", switch (run.remediation()) {

@@ -4,12 +4,14 @@ import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
 import org.springframework.context.event.EventListener;
-import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
 import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.authentication.event.LogoutSuccessEvent;
 import org.springframework.stereotype.Component;
 
-/** Sign-in, failed sign-in and sign-out, as Spring Security reports them, into the audit log. */
+/**
+ * Sign-in and sign-out, as Spring Security reports them, into the audit log. Failed sign-ins are audited by
+ * the sign-in's failure handler ({@link WebSecurityConfiguration}): OAuth 2 login publishes no failure event.
+ */
 @Component
 class SecurityAuditListener {
 
@@ -22,12 +24,6 @@ class SecurityAuditListener {
     @EventListener
     void signedIn(InteractiveAuthenticationSuccessEvent event) {
         audit.append(AuditEvent.by(Audits.actor(event.getAuthentication()), "sign-in", AuditEntry.Outcome.SUCCESS));
-    }
-
-    @EventListener
-    void signInFailed(AbstractAuthenticationFailureEvent event) {
-        audit.append(AuditEvent.by(Audits.actor(null), "sign-in", AuditEntry.Outcome.FAILURE)
-                .details(event.getException().getClass().getSimpleName() + ": " + event.getException().getMessage()));
     }
 
     @EventListener

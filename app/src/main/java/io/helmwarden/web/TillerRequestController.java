@@ -4,6 +4,7 @@ import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.request.TillerRequest;
 import io.helmwarden.request.TillerRequests;
 import io.helmwarden.tenancy.Role;
+import io.helmwarden.tenancy.Teams;
 import io.helmwarden.tenancy.Viewer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Comparator;
@@ -30,11 +31,13 @@ class TillerRequestController {
     private final TillerRequests requests;
     private final ClusterRegistry clusters;
     private final ObjectAccess access;
+    private final Teams teams;
 
-    TillerRequestController(TillerRequests requests, ClusterRegistry clusters, ObjectAccess access) {
+    TillerRequestController(TillerRequests requests, ClusterRegistry clusters, ObjectAccess access, Teams teams) {
         this.requests = requests;
         this.clusters = clusters;
         this.access = access;
+        this.teams = teams;
     }
 
     @GetMapping("/tiller-requests")
@@ -183,7 +186,10 @@ class TillerRequestController {
 
     private void addForm(Viewer viewer, Model model, TillerRequests.Draft draft, Map<String, String> errors) {
         model.addAttribute("teams", viewer.leads().stream().sorted().toList());
-        model.addAttribute("clusters", clusters.all());
+        // Only clusters where a team the person leads owns namespaces: any other cluster's page is a 404 to them.
+        model.addAttribute("clusters", clusters.all().stream().filter(cluster -> viewer.leads().stream()
+                .flatMap(lead -> teams.find(lead).stream())
+                .anyMatch(team -> team.namespaces().containsKey(cluster.id()))).toList());
         model.addAttribute("versions", requests.properties().helmVersions());
         model.addAttribute("pattern", requests.properties().tillerNamespacePattern());
         model.addAttribute("draft", draft);
@@ -193,6 +199,7 @@ class TillerRequestController {
     private TillerRequest visible(String id, Authentication authentication) {
         Viewer viewer = Viewer.of(authentication);
         return access.visibleOrNotFound(requests.find(id), request -> sees(viewer, request), authentication,
+                event -> event.target(null, null, null, "Tiller request " + id),
                 request -> event -> event.target(request.team(), request.cluster(), request.tillerNamespace(),
                         "Tiller request " + request.id()));
     }

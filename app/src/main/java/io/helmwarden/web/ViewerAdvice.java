@@ -12,6 +12,11 @@ class ViewerAdvice {
 
     @ModelAttribute("viewer")
     Viewer viewer(Authentication authentication) {
+        return signedIn(authentication);
+    }
+
+    /** The viewer, or null for nobody signed in (exception handlers build their model themselves). */
+    static Viewer signedIn(Authentication authentication) {
         return authentication == null || authentication instanceof AnonymousAuthenticationToken ? null
                 : Viewer.of(authentication);
     }

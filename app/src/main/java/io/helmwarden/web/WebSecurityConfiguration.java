@@ -12,7 +12,17 @@ import io.helmwarden.tenancy.RoleMapper;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.function.Supplier;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,7 +54,7 @@ class WebSecurityConfiguration {
 
     @Bean
     SecurityFilterChain appSecurity(HttpSecurity http, ObjectProvider<ClientRegistrationRepository> registrations,
-            RoleMapper roles, AuditLog audit) throws Exception {
+            RoleMapper roles, AuditLog audit, AnonymousRefusals anonymous) throws Exception {
         ClientRegistrationRepository clients = registrations.getIfAvailable();
         if (clients == null) {
             throw new IllegalStateException("No OIDC provider is configured. Set "
@@ -63,7 +73,9 @@ class WebSecurityConfiguration {
                                 Role.AUDITOR.name(), Role.TEAM_LEAD.name())
                         .anyRequest().hasAnyRole(RoleMapper.allRoles()))
                 .oauth2Login(login -> login.defaultSuccessUrl("/", false)
+                        .failureHandler(signInFailureAudited(audit))
                         .userInfoEndpoint(userInfo -> userInfo.userAuthoritiesMapper(roles)))
+                .csrf(csrf -> csrf.csrfTokenRequestHandler(new MalformedTokenAware()))
                 .logout(logout -> logout.logoutSuccessHandler(signOutAtProvider(clients))
                         .deleteCookies("HELM_WARDEN_SESSION"))
                 // An htmx request after the session expired gets HX-Refresh, so the browser does a full-page
@@ -74,7 +86,7 @@ class WebSecurityConfiguration {
                         // The JSON API answers 401 instead of redirecting tools to a sign-in page.
                         .defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
                                 PathPatternRequestMatcher.pathPattern("/api/**"))
-                        .accessDeniedHandler(deniedAndAudited(audit)))
+                        .accessDeniedHandler(deniedAndAudited(audit, anonymous)))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(clients)))
                         .frameOptions(frame -> frame.deny())
@@ -83,14 +95,65 @@ class WebSecurityConfiguration {
         return http.build();
     }
 
-    /** Every refusal is recorded, then the person sees the "no access" page (status 403). */
-    private static AccessDeniedHandler deniedAndAudited(AuditLog audit) {
-        var page = new AccessDeniedHandlerImpl();
-        page.setErrorPage("/no-access");
+    /**
+     * Every refusal is recorded (those of requests nobody signed in for are counted, see
+     * {@link AnonymousRefusals}), then answered by the error page in the layout: 403, or 400 for a CSRF token
+     * that is not even well-formed. An error dispatch, unlike a forward, answers any method, so a refused POST
+     * is a 403 too.
+     */
+    private static AccessDeniedHandler deniedAndAudited(AuditLog audit, AnonymousRefusals anonymous) {
         return (request, response, denied) -> {
-            audit.append(AuditEvent.by(Audits.actor(SecurityContextHolder.getContext().getAuthentication()),
-                    "access-denied", AuditEntry.Outcome.DENIED).details(request.getMethod() + " " + request.getRequestURI()));
-            page.handle(request, response, denied);
+            Authentication who = SecurityContextHolder.getContext().getAuthentication();
+            if (who == null || who instanceof AnonymousAuthenticationToken) {
+                anonymous.refused(request.getRemoteAddr(), request.getMethod(), request.getRequestURI());
+            } else {
+                String uri = request.getRequestURI();
+                audit.append(AuditEvent.by(Audits.actor(who), "access-denied", AuditEntry.Outcome.DENIED)
+                        .details(request.getMethod() + " " + (uri.length() > 300 ? uri.substring(0, 300) + "…" : uri)));
+            }
+            boolean malformed = request.getAttribute(MalformedTokenAware.MALFORMED) != null;
+            response.sendError(malformed ? HttpServletResponse.SC_BAD_REQUEST : HttpServletResponse.SC_FORBIDDEN);
+        };
+    }
+
+    /**
+     * A token that decodes to bytes no UTF-8 text has makes Spring Security's handler throw, which would be a
+     * 500 with a stack trace for anyone who sends one: it is a token that does not match, marked as malformed.
+     */
+    static final class MalformedTokenAware implements CsrfTokenRequestHandler {
+
+        static final String MALFORMED = MalformedTokenAware.class.getName() + ".MALFORMED";
+        private final XorCsrfTokenRequestAttributeHandler delegate = new XorCsrfTokenRequestAttributeHandler();
+
+        @Override
+        public void handle(HttpServletRequest request, HttpServletResponse response, Supplier<CsrfToken> token) {
+            delegate.handle(request, response, token);
+        }
+
+        @Override
+        public String resolveCsrfTokenValue(HttpServletRequest request, CsrfToken token) {
+            try {
+                return delegate.resolveCsrfTokenValue(request, token);
+            } catch (IllegalArgumentException e) {
+                request.setAttribute(MALFORMED, Boolean.TRUE);
+                return null;
+            }
+        }
+    }
+
+    /**
+     * A failed sign-in (an error from the provider, a bad or replayed authorization code, a state that does not
+     * match) is audited with the provider's error code, then the person sees the sign-in page with an error.
+     */
+    private static AuthenticationFailureHandler signInFailureAudited(AuditLog audit) {
+        var page = new SimpleUrlAuthenticationFailureHandler("/login?error");
+        return (request, response, exception) -> {
+            String reason = exception instanceof OAuth2AuthenticationException oauth
+                    ? oauth.getError().getErrorCode() : exception.getClass().getSimpleName();
+            audit.append(AuditEvent.by(new AuditEvent.Actor("anonymous", null, null), "sign-in",
+                    AuditEntry.Outcome.FAILURE).details("sign-in failed at " + request.getRequestURI() + ": " + reason
+                    + " (from " + request.getRemoteAddr() + ")"));
+            page.onAuthenticationFailure(request, response, exception);
         };
     }
 

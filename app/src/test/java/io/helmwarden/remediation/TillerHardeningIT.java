@@ -322,4 +322,23 @@ class TillerHardeningIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> runs.find(runId).orElseThrow().finished());
         return runs.find(runId).orElseThrow();
     }
+
+    @Test
+    void aRunWhoseNamespacesAreNotAllItsTeamsIsRefusedBeforeAnyWrite() {
+        // As a run stored before the plan refused it, or edited in the database: the executor checks again.
+        String ns = "harden-scope";
+        RemediationRun aimedElsewhere = runs.create("real/" + ns + "/tiller-guard-1", "harden",
+                HardeningPlan.Kind.LIMIT_HISTORY.id(), "admin", "someone-elses", HardeningPlan.Kind.LIMIT_HISTORY.stepNames(),
+                Map.of("max", "10"));
+        executor.execute(aimedElsewhere.id());
+        RemediationRun refused = runs.find(aimedElsewhere.id()).orElseThrow();
+        assertThat(refused.state()).isEqualTo(RemediationRun.State.FAILED);
+        assertThat(refused.error()).contains("namespace someone-elses is not team harden's");
+        assertThat(refused.steps()).allSatisfy(step -> assertThat(step.status()).isEqualTo(RemediationRun.StepStatus.PENDING));
+
+        RemediationRun listed = runs.create("real/" + ns + "/tiller-guard-2", "harden", HardeningPlan.Kind.RESTRICT_SCOPE.id(),
+                "admin", ns, HardeningPlan.Kind.RESTRICT_SCOPE.stepNames(), Map.of("namespaces", "harden-apps-1,kube-system"));
+        executor.execute(listed.id());
+        assertThat(runs.find(listed.id()).orElseThrow().error()).contains("namespace kube-system is not team harden's");
+    }
 }

@@ -70,8 +70,11 @@ class TillerRequestsIT {
         assertThat(errors).containsOnlyKeys("namespaces", "justification", "historyMax", "helmVersion");
         assertThat(errors.get("namespaces")).contains("\"Bad_Name\" is not a namespace name");
         assertThat(requests.validate(new TillerRequests.Draft("provision", "real", "other-web, kube-system", "why", 200,
-                "v2.17.0")).get("namespaces")).contains("other-web is owned by team other",
-                "kube-system is not team provision's on real");
+                "v2.17.0")).get("namespaces"))
+                // Another team's namespace and an unowned one get the same words: no tenant is named.
+                .contains("other-web is not one of team provision's namespaces on real",
+                        "kube-system is not one of team provision's namespaces on real")
+                .doesNotContain("team other");
         assertThat(requests.validate(new TillerRequests.Draft("provision", "nowhere", "provision-web", "why", 200,
                 "v2.17.0"))).containsOnlyKeys("cluster");
     }

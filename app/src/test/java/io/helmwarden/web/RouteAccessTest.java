@@ -75,6 +75,7 @@ class RouteAccessTest {
         POLICY.put("GET /audit/{seq:\\d+}", new Entry("/audit/1", auditReaders));
         POLICY.put("GET /audit/export.csv", new Entry("/audit/export.csv", auditReaders));
         POLICY.put("GET /audit/export.json", new Entry("/audit/export.json", auditReaders));
+        POLICY.put("GET /audit/export-spreadsheet.csv", new Entry("/audit/export-spreadsheet.csv", auditReaders));
         POLICY.put("POST /audit/verify", new Entry("/audit/verify", Set.of(Person.PLATFORM_ADMIN, Person.AUDITOR)));
         POLICY.put("GET /tillers/{cluster}/{namespace}/{name}/remediations/migrate-storage-to-secrets",
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/remediations/migrate-storage-to-secrets", ANY_ROLE));
@@ -157,12 +158,17 @@ class RouteAccessTest {
                 int status = mvc.perform(request).andReturn().getResponse().getStatus();
                 String what = person + " " + entry.getKey();
                 if (entry.getValue().allowed().contains(person)) {
-                    // Let through: the page, a 404 for an object not there, or a refused form (400, 409).
-                    assertThat(status).as(what).isIn(200, 400, 404, 409);
+                    // Let through: the page, a 404 for an object not there, a refused form (400, 409), or for a
+                    // POST the redirect to what it did (post/redirect/get).
+                    assertThat(status).as(what).isIn(method.equals("POST") ? List.of(200, 302, 400, 404, 409)
+                            : List.of(200, 400, 404, 409));
                 } else if (person == Person.ANONYMOUS) {
                     assertThat(status).as(what).isIn(302, 401);
                 } else {
-                    assertThat(status).as(what).isEqualTo(403);
+                    // 403 as an error of its own, never a forward to a page that would answer POST with 405.
+                    var response = mvc.perform(request).andReturn().getResponse();
+                    assertThat(response.getStatus()).as(what).isEqualTo(403);
+                    assertThat(response.getForwardedUrl()).as(what).isNull();
                 }
             }
         }
@@ -227,6 +233,108 @@ class RouteAccessTest {
         int withToken = mvc.perform(request(HttpMethod.POST, "/logout").with(as(Person.PLATFORM_ADMIN)).with(csrf()))
                 .andReturn().getResponse().getStatus();
         assertThat(withToken).isEqualTo(302);
+    }
+
+    @Autowired
+    AnonymousRefusals anonymousRefusals;
+
+    @Test
+    void refusalsOfPeopleNobodySignedInForAreCountedPerClientAndRouteNotWrittenOneByOne() throws Exception {
+        anonymousRefusals.flush();
+        long before = latestSeq();
+        String longRoute = "/x" + "A".repeat(7_900);
+        for (int i = 0; i < 300; i++) {
+            int status = mvc.perform(request(HttpMethod.POST, longRoute).with(onLoopback())).andReturn().getResponse()
+                    .getStatus();
+            assertThat(status).isEqualTo(403);
+        }
+        for (int i = 0; i < 40; i++) {
+            mvc.perform(request(HttpMethod.POST, "/route-" + i).with(onLoopback()));
+        }
+        assertThat(latestSeq()).as("nothing written per request").isEqualTo(before);
+        anonymousRefusals.flush();
+        List<AuditEntry> added = audit.find(new AuditFilter(null, null, null, "access-denied", null, null, null, null),
+                null, 50).stream().filter(entry -> entry.seq() > before).toList();
+        // One entry for the long route, one per further route up to the bound, one for all the others.
+        assertThat(added).hasSize(AnonymousRefusals.MAX_ROUTES_PER_CLIENT + 1);
+        assertThat(added).allSatisfy(entry -> {
+            assertThat(entry.actorSubject()).isEqualTo("anonymous");
+            assertThat(entry.details()).hasSizeLessThan(300);
+        });
+        assertThat(added).extracting(AuditEntry::details).anySatisfy(details -> assertThat(details)
+                .startsWith("300 × POST /xAAAA").contains("…").endsWith("from 127.0.0.1 without signing in, within 60 s"));
+        assertThat(added).extracting(AuditEntry::details).anySatisfy(details -> assertThat(details)
+                .contains(AnonymousRefusals.OTHER_ROUTES));
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @Test
+    void aCsrfTokenThatIsNotEvenWellFormedIsABadRequestNotAServerError() throws Exception {
+        // Right length, but it decodes to bytes no UTF-8 text has: Spring Security's handler throws on it.
+        byte[] bytes = new byte[72];
+        java.util.Arrays.fill(bytes, 36, 72, (byte) 0xFF);
+        String token = java.util.Base64.getUrlEncoder().encodeToString(bytes);
+        var response = mvc.perform(request(HttpMethod.POST, "/logout").header("X-CSRF-TOKEN", token)
+                .with(as(Person.PLATFORM_ADMIN))).andReturn().getResponse();
+        assertThat(response.getStatus()).isEqualTo(400);
+        int wrong = mvc.perform(request(HttpMethod.POST, "/logout").header("X-CSRF-TOKEN", "not-a-token")
+                .with(as(Person.PLATFORM_ADMIN))).andReturn().getResponse().getStatus();
+        assertThat(wrong).isEqualTo(403);
+    }
+
+    @Test
+    void anotherTeamsObjectAndAMissingOneTakeTheSamePathAndGetTheSamePage() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("prod-eu/search-tiller/tiller-deploy").isPresent());
+        for (String[] pair : List.of(
+                new String[] {"/tillers/prod-eu/search-tiller/tiller-deploy", "/tillers/prod-eu/nowhere/tiller-deploy"},
+                new String[] {"/teams/search", "/teams/no-such-team"},
+                new String[] {"/clusters/staging", "/clusters/no-such-cluster"})) {
+            List<String> bodies = new ArrayList<>();
+            for (String url : pair) {
+                long before = latestSeq();
+                var response = mvc.perform(request(HttpMethod.GET, url).accept(MediaType.TEXT_HTML)
+                        .with(as(Person.TEAM_LEAD))).andReturn().getResponse();
+                assertThat(response.getStatus()).as(url).isEqualTo(404);
+                assertThat(response.getContentType()).as(url).startsWith("text/html");
+                // The sign-out form's CSRF token is masked afresh on every page (BREACH): all else must match.
+                bodies.add(response.getContentAsString().replaceAll("name=\"_csrf\" value=\"[^\"]*\"", "name=\"_csrf\""));
+                List<AuditEntry> added = audit.find(new AuditFilter(null, null, null, null, null, null, null, null),
+                        null, 10).stream().filter(entry -> entry.seq() > before).toList();
+                assertThat(added).as(url).singleElement().satisfies(entry -> {
+                    assertThat(entry.action()).isEqualTo("object-denied");
+                    assertThat(entry.outcome()).isEqualTo(AuditEntry.Outcome.DENIED);
+                });
+            }
+            assertThat(bodies.get(0)).as(pair[0] + " and " + pair[1]).isEqualTo(bodies.get(1));
+            assertThat(bodies.get(0)).contains("<h1>Not found</h1>", "Back to the fleet", "href=\"/audit\"");
+        }
+    }
+
+    @Test
+    void browsersGetAnErrorPageAndJsonClientsGetProblemJson() throws Exception {
+        var json = mvc.perform(request(HttpMethod.GET, "/tillers/prod-eu/nowhere/tiller-deploy")
+                .accept(MediaType.APPLICATION_JSON).with(as(Person.PLATFORM_ADMIN))).andReturn().getResponse();
+        assertThat(json.getStatus()).isEqualTo(404);
+        assertThat(json.getContentType()).isEqualTo("application/problem+json");
+        assertThat(json.getContentAsString()).contains("\"status\":404", "\"instance\":\"/tillers/prod-eu/nowhere/tiller-deploy\"");
+        var html = mvc.perform(request(HttpMethod.GET, "/tillers/prod-eu/nowhere/tiller-deploy")
+                .accept(MediaType.TEXT_HTML).with(as(Person.PLATFORM_ADMIN))).andReturn().getResponse();
+        assertThat(html.getContentAsString()).contains("<title>Not found · Helm Warden</title>", "Sign out")
+                .doesNotContain("\"status\"");
+    }
+
+    @Test
+    void anotherTeamsAuditEntryIsRefusedAndTheAttemptAudited() throws Exception {
+        var foreign = audit.append(io.helmwarden.audit.AuditEvent.by(new io.helmwarden.audit.AuditEvent.Actor("sam",
+                "Sam Search", "TEAM_LEAD"), "sign-in", AuditEntry.Outcome.SUCCESS).target("search", "prod-eu",
+                "search-tiller", "Tiller tiller-deploy"));
+        long before = latestSeq();
+        int status = mvc.perform(request(HttpMethod.GET, "/audit/" + foreign.seq()).accept(MediaType.TEXT_HTML)
+                .with(as(Person.TEAM_LEAD))).andReturn().getResponse().getStatus();
+        assertThat(status).isEqualTo(404);
+        assertThat(audit.find(new AuditFilter(null, null, null, "object-denied", null, null, null, null), null, 5))
+                .filteredOn(entry -> entry.seq() > before).singleElement()
+                .satisfies(entry -> assertThat(entry.team()).isEqualTo("search"));
     }
 
     static RequestPostProcessor as(Person person) {

@@ -12,6 +12,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import io.helmwarden.audit.AuditFilter;
+import io.helmwarden.audit.AuditLog;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -136,7 +138,13 @@ class SignInUiIT {
 
         browser.get("http://127.0.0.1:" + port + "/");
         assertThat(browser.findElements(By.cssSelector("[data-testid=signed-in-user]"))).isEmpty();
+        // The provider tells the app, which audits it: a failed sign-in is on record.
+        assertThat(audit.find(new AuditFilter(null, null, null, "sign-in", "FAILURE", null, null, null), null, 10))
+                .anySatisfy(entry -> assertThat(entry.details()).contains("wrong password", "\"admin\""));
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    AuditLog audit;
 
     @Test
     void aTeamLeadSeesTheirTeamsTillersOnly() {
@@ -176,7 +184,9 @@ class SignInUiIT {
                 .anySatisfy(row -> assertThat(row.getText()).contains("Ada Auditor", "AUDITOR", "SUCCESS"));
         browser.findElement(By.cssSelector("[data-testid=verify]")).click();
         wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=verification]"),
-                java.util.regex.Pattern.compile("^Chain verified: all \\d+ entries match$")));
+                java.util.regex.Pattern.compile("^Chain verified: all \\d+ entries match, and reach 1 signed checkpoint"
+                        + " \\(newest: entry \\d+\\)$")));
+        assertThat(browser.getCurrentUrl()).as("post/redirect/get: a reload verifies nothing").endsWith("/audit");
         Browser.screenshot(browser, "audit");
     }
 

@@ -30,7 +30,8 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
  * registration that is never called, and mocks of what pages read (clusters, their health, the fleet, posture
  * history) and write (the audit log).
  */
-@Import({WebSecurityConfiguration.class, RoleMapper.class, ObjectAccess.class, WebSliceTest.Registrations.class})
+@Import({WebSecurityConfiguration.class, RoleMapper.class, ObjectAccess.class, AnonymousRefusals.class,
+        WebSliceTest.Registrations.class})
 @EnableConfigurationProperties({Teams.class, AccessProperties.class})
 abstract class WebSliceTest {
 

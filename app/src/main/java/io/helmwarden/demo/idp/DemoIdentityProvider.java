@@ -17,6 +17,25 @@ import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebSer
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.context.ApplicationListener;
+import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -66,8 +85,63 @@ class DemoIdentityProvider {
     }
 
     /**
-     * The app, registered with real redirect checks: any port on 127.0.0.1 for the sign-in callback (RFC
-     * 8252 loopback redirects), and the app's own signed-out page after RP-initiated logout.
+     * Boot's two chains (authorization server endpoints, then form login for everything else), with two
+     * changes: a redirect URI must equal a registered one exactly, where the default accepts any port on a
+     * loopback address (RFC 8252, for native apps) and so would hand codes to any local process; and a wrong
+     * password is reported to the app, which audits it.
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+        http.oauth2AuthorizationServer(server -> {
+                    http.securityMatcher(server.getEndpointsMatcher());
+                    server.oidc(Customizer.withDefaults())
+                            .authorizationEndpoint(endpoint -> endpoint.authenticationProviders(providers -> providers
+                                    .stream().filter(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::isInstance)
+                                    .map(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::cast)
+                                    .forEach(provider -> provider.setAuthenticationValidator(
+                                            new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+                                                    .andThen(DemoIdentityProvider::exactRedirectUri)))));
+                })
+                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                .oauth2ResourceServer(resource -> resource.jwt(Customizer.withDefaults()))
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        return http.build();
+    }
+
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    SecurityFilterChain signIn(HttpSecurity http) throws Exception {
+        return http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                .formLogin(Customizer.withDefaults())
+                .build();
+    }
+
+    /** A wrong password, as the provider's authentication reports it, goes to the app's audit log. */
+    @Bean
+    ApplicationListener<AuthenticationFailureBadCredentialsEvent> wrongPasswords(DemoClient app) {
+        return event -> app.signInFailed(event.getAuthentication().getName(),
+                event.getAuthentication().getDetails() instanceof WebAuthenticationDetails details
+                        ? details.getRemoteAddress() : "an unknown address");
+    }
+
+    private static void exactRedirectUri(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
+        OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        String requested = request.getRedirectUri();
+        if (requested != null && !context.getRegisteredClient().getRedirectUris().contains(requested)) {
+            // No redirect URI in the error: the error must not be sent to the address that was refused.
+            var withoutRedirect = new OAuth2AuthorizationCodeRequestAuthenticationToken(request.getAuthorizationUri(),
+                    request.getClientId(), (Authentication) request.getPrincipal(), null, request.getState(),
+                    request.getScopes(), request.getAdditionalParameters());
+            throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+                    "redirect_uri is not registered", null), withoutRedirect);
+        }
+    }
+
+    /**
+     * The app, registered with real redirect checks: exactly its sign-in callback on the port it listens on,
+     * and its own signed-out page after RP-initiated logout.
      */
     @Bean
     RegisteredClientRepository demoClients(DemoClient app) {
@@ -79,14 +153,15 @@ class DemoIdentityProvider {
                 throw new UnsupportedOperationException("the demo provider has a fixed client");
             }
 
+            // Known once the app listens: until then there is no client to sign in to.
             @Override
             public RegisteredClient findById(String id) {
-                return DemoClient.ID.equals(id) ? client(app, secret) : null;
+                return DemoClient.ID.equals(id) && !app.redirectUris().isEmpty() ? client(app, secret) : null;
             }
 
             @Override
             public RegisteredClient findByClientId(String clientId) {
-                return DemoClient.ID.equals(clientId) ? client(app, secret) : null;
+                return findById(clientId);
             }
         };
     }
@@ -98,7 +173,7 @@ class DemoIdentityProvider {
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
-                .redirectUri("http://127.0.0.1/login/oauth2/code/" + DemoIdentityProviderLauncher.REGISTRATION_ID)
+                .redirectUris(uris -> uris.addAll(app.redirectUris()))
                 .postLogoutRedirectUris(uris -> uris.addAll(app.postLogoutRedirectUris()))
                 .scope(OidcScopes.OPENID).scope(OidcScopes.PROFILE).scope(OidcScopes.EMAIL)
                 .clientSettings(ClientSettings.builder().requireAuthorizationConsent(false).build())

@@ -1,5 +1,8 @@
 package io.helmwarden.demo.idp;
 
+import io.helmwarden.audit.AuditEntry;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.audit.AuditLog;
 import io.helmwarden.demo.DemoProperties;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -58,6 +61,11 @@ public class DemoIdentityProviderLauncher implements GenericApplicationListener 
         } else if (event instanceof WebServerInitializedEvent started && client != null
                 && started.getApplicationContext() != provider) {
             client.appListensOn(started.getWebServer().getPort());
+            AuditLog audit = started.getApplicationContext().getBean(AuditLog.class);
+            client.onSignInFailure((username, address) -> audit.append(AuditEvent.by(new AuditEvent.Actor(
+                    "anonymous", null, null), "sign-in", AuditEntry.Outcome.FAILURE).details("wrong password at the"
+                    + " demo sign-in provider for \"" + (username.length() > 64 ? username.substring(0, 64) + "…" : username)
+                    + "\" (from " + address + ")")));
         } else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() != provider
                 || event instanceof ApplicationFailedEvent) {
             stop();
