@@ -161,6 +161,19 @@ public class AuditLog {
         return jdbc.sql(sql.toString()).params(params).query(AuditLog::entry).list();
     }
 
+    /** The page just newer than a keyset cursor ({@code after}: a seq, exclusive), newest first like every page. */
+    public List<AuditEntry> findNewer(AuditFilter filter, long after, int limit) {
+        var sql = new StringBuilder("SELECT * FROM audit_entry WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        filter.appendTo(sql, params);
+        sql.append(" AND seq > ?");
+        params.add(after);
+        sql.append(" ORDER BY seq ASC LIMIT ").append(Math.max(1, Math.min(limit, 500)));
+        List<AuditEntry> oldestFirst = new ArrayList<>(jdbc.sql(sql.toString()).params(params).query(AuditLog::entry).list());
+        java.util.Collections.reverse(oldestFirst);
+        return oldestFirst;
+    }
+
     /** Streams every entry matching a filter, oldest first, without holding them all (exports). */
     public void forEach(AuditFilter filter, Consumer<AuditEntry> consumer) {
         var sql = new StringBuilder("SELECT * FROM audit_entry WHERE 1 = 1");

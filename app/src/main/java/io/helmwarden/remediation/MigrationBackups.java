@@ -1,5 +1,8 @@
 package io.helmwarden.remediation;
 
+import io.helmwarden.tenancy.Team;
+import io.helmwarden.tenancy.Teams;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.audit.AuditEntry;
@@ -32,7 +35,10 @@ public class MigrationBackups {
     private final AuditLog audit;
     private final Clock clock;
 
-    MigrationBackups(ClusterRegistry clusters, AuditLog audit, Clock clock) {
+    private final Teams teams;
+
+    MigrationBackups(ClusterRegistry clusters, AuditLog audit, Clock clock, Teams teams) {
+        this.teams = teams;
         this.clusters = clusters;
         this.audit = audit;
         this.clock = clock;
@@ -65,6 +71,13 @@ public class MigrationBackups {
         return delete(cluster, backups, actor, "deleted on request");
     }
 
+    /** How many backups of a finished migration are left, as the API server has them now. */
+    public int remaining(RemediationRun migration) {
+        return clusters.find(migration.cluster()).map(cluster -> cluster.client().configMaps()
+                .inNamespace(migration.storageNamespace()).withLabel(StorageMigration.MIGRATED_LABEL, "true").list()
+                .getItems().size()).orElse(0);
+    }
+
     private int delete(Cluster cluster, List<ConfigMap> backups, AuditEvent.Actor actor, String why) {
         int deleted = 0;
         for (ConfigMap backup : backups) {
@@ -74,7 +87,8 @@ public class MigrationBackups {
             }
             cluster.client().configMaps().inNamespace(namespace).withName(backup.getMetadata().getName()).delete();
             audit.append(AuditEvent.by(actor, "backup-deleted", AuditEntry.Outcome.SUCCESS)
-                    .target(null, cluster.id(), namespace, "ConfigMap " + backup.getMetadata().getName()).details(why));
+                    .target(teams.owner(cluster.id(), namespace).map(Team::id).orElse(null), cluster.id(), namespace,
+                            "ConfigMap " + backup.getMetadata().getName()).details(why));
             deleted++;
         }
         return deleted;

@@ -48,16 +48,61 @@ class AuditController {
         this.access = access;
     }
 
+    /**
+     * A page of entries, newest first: {@code before} continues to older entries, {@code after} goes back to
+     * newer ones (keyset paging both ways, so a million entries page as fast as fifty).
+     */
     @GetMapping("/audit")
     String entries(AuditFilterFormData filter, @RequestParam(required = false) Long before,
-            Authentication authentication, Model model) {
+            @RequestParam(required = false) Long after, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        List<AuditEntry> entries = audit.find(filter.toFilter(viewer), before, PAGE_SIZE + 1);
+        var auditFilter = filter.toFilter(viewer);
+        List<AuditEntry> page;
+        boolean hasOlder;
+        boolean hasNewer;
+        if (after != null && before == null) {
+            List<AuditEntry> newer = audit.findNewer(auditFilter, after, PAGE_SIZE + 1);
+            hasNewer = newer.size() > PAGE_SIZE;
+            page = newer.subList(hasNewer ? 1 : 0, newer.size());
+            hasOlder = true;
+        } else {
+            List<AuditEntry> older = audit.find(auditFilter, before, PAGE_SIZE + 1);
+            hasOlder = older.size() > PAGE_SIZE;
+            page = older.subList(0, Math.min(PAGE_SIZE, older.size()));
+            hasNewer = before != null && !page.isEmpty() && !audit.findNewer(auditFilter, page.get(0).seq(), 1).isEmpty();
+        }
         model.addAttribute("filter", filter);
-        model.addAttribute("entries", entries.stream().limit(PAGE_SIZE).toList());
-        model.addAttribute("older", entries.size() > PAGE_SIZE ? entries.get(PAGE_SIZE - 1).seq() : null);
+        model.addAttribute("entries", page.stream().map(AuditRow::of).toList());
+        model.addAttribute("older", hasOlder && !page.isEmpty() ? page.get(page.size() - 1).seq() : null);
+        model.addAttribute("newer", hasNewer && !page.isEmpty() ? page.get(0).seq() : null);
         model.addAttribute("mayVerify", viewer.seesEverything());
         return "audit/index";
+    }
+
+    /**
+     * An entry with a link to what it is about, when that has a page: a Tiller, a remediation run, a request.
+     * Targets are written as "cluster/namespace/Tiller name", "Remediation run id" or "Tiller request id".
+     */
+    record AuditRow(AuditEntry entry, String link) {
+
+        static AuditRow of(AuditEntry entry) {
+            String object = entry.targetObject() == null ? "" : entry.targetObject();
+            String link = null;
+            if (object.startsWith("Tiller request ")) {
+                link = "/tiller-requests/" + segment(object.substring("Tiller request ".length()));
+            } else if (object.startsWith("Remediation run ")) {
+                link = "/remediation-runs/" + segment(object.substring("Remediation run ".length()));
+            } else if (object.startsWith("Tiller ") && entry.targetCluster() != null && entry.targetNamespace() != null) {
+                link = "/tillers/" + segment(entry.targetCluster()) + "/" + segment(entry.targetNamespace()) + "/"
+                        + segment(object.substring("Tiller ".length()));
+            }
+            return new AuditRow(entry, link);
+        }
+
+        /** Targets named in a URL someone typed hold anything: each part stays one path segment. */
+        private static String segment(String part) {
+            return org.springframework.web.util.UriUtils.encodePathSegment(part, java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /**

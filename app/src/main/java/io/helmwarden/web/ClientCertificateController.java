@@ -118,7 +118,8 @@ class ClientCertificateController {
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(tiller.namespace() + "-client-certificate.zip").build().toString())
+                        .filename(tiller.cluster() + "-" + tiller.namespace() + "-" + tiller.name() + "-client-certificate.zip")
+                        .build().toString())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(bytes.toByteArray());
     }

@@ -11,7 +11,12 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
@@ -23,9 +28,12 @@ import org.springframework.web.servlet.ModelAndView;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ErrorPages {
 
-    @ExceptionHandler(ResponseStatusException.class)
-    Object status(ResponseStatusException e, HttpServletRequest request, Authentication authentication) {
-        HttpStatusCode status = e.getStatusCode();
+    /** What Spring MVC itself refuses (an unknown address, a wrong method, a malformed parameter) too. */
+    @ExceptionHandler({ResponseStatusException.class, NoResourceFoundException.class,
+            HttpRequestMethodNotSupportedException.class, MissingServletRequestParameterException.class,
+            TypeMismatchException.class})
+    Object status(Exception e, HttpServletRequest request, Authentication authentication) {
+        HttpStatusCode status = e instanceof ErrorResponse response ? response.getStatusCode() : HttpStatus.BAD_REQUEST;
         if (wantsJson(request)) {
             ProblemDetail problem = ProblemDetail.forStatus(status);
             problem.setInstance(java.net.URI.create(request.getRequestURI()));

@@ -107,7 +107,8 @@ class FleetController {
                 .sorted().toList());
         model.addAttribute("severityChoices", FleetFilterFormData.severities());
         model.addAttribute("checkChoices", catalog.all());
-        Map<Severity, Long> bySeverity = countBySeverity(tillers.stream()
+        // The cards and the chart follow the filters: they answer "what is there to fix in what I look at".
+        Map<Severity, Long> bySeverity = countBySeverity(matching.stream()
                 .flatMap(row -> row.state().findings().stream()).toList());
         model.addAttribute("findingsBySeverity", bySeverity);
         model.addAttribute("severityChart", SeverityChart.of(bySeverity));

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Guided remediation: the plan and its exact changes (a dry run, for anyone who may see the Tiller), a
@@ -64,7 +65,8 @@ class RemediationController {
         if (!mayRun(viewer, tiller)) {
             throw new AccessDeniedException("may not remediate " + tiller.id());
         }
-        String expected = tiller.namespace() + "/" + tiller.name();
+        // cluster/namespace/name: the same namespace and name exist on every cluster.
+        String expected = tiller.id();
         String error;
         if (!expected.equals(confirm.strip())) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
@@ -83,16 +85,26 @@ class RemediationController {
         return "remediation/preview";
     }
 
-    /** One click undoes a finished migration (the rollback is itself a run, previewed by its steps). */
+    /**
+     * Undoes a finished migration (the rollback is itself a run, previewed by its steps): it stops Tiller and
+     * switches its storage, so the Tiller's full name must be typed, as for the migration.
+     */
     @PostMapping("/remediation-runs/{id}/rollback")
-    String rollback(@PathVariable String id, Authentication authentication, Model model, HttpServletResponse response) {
+    String rollback(@PathVariable String id, @RequestParam(defaultValue = "") String confirm,
+            Authentication authentication, Model model, HttpServletResponse response) {
         RemediationRun migration = runToActOn(id, authentication, model);
+        if (!migration.tillerId().equals(confirm.strip())) {
+            return refused(model, response, HttpServletResponse.SC_BAD_REQUEST,
+                    "Type " + migration.tillerId() + " to confirm the rollback.");
+        }
+        if (backups.remaining(migration) == 0) {
+            return refused(model, response, HttpServletResponse.SC_CONFLICT,
+                    "The backups were deleted: there are no ConfigMaps to roll back to.");
+        }
         try {
             return "redirect:/remediation-runs/" + executor.startRollback(migration, Audits.actor(authentication)).id();
         } catch (RemediationRuns.AlreadyRunning | IllegalStateException e) {
-            response.setStatus(HttpServletResponse.SC_CONFLICT);
-            model.addAttribute("error", e.getMessage());
-            return "remediation/run";
+            return refused(model, response, HttpServletResponse.SC_CONFLICT, e.getMessage());
         }
     }
 
@@ -104,18 +116,30 @@ class RemediationController {
             executor.resumeFailed(failed, Audits.actor(authentication));
             return "redirect:/remediation-runs/" + failed.id();
         } catch (RemediationRuns.AlreadyRunning | IllegalStateException e) {
-            response.setStatus(HttpServletResponse.SC_CONFLICT);
-            model.addAttribute("error", e.getMessage());
-            return "remediation/run";
+            return refused(model, response, HttpServletResponse.SC_CONFLICT, e.getMessage());
         }
     }
 
-    /** The backups still hold every release's values: deleting them ends that exposure before retention does. */
+    /**
+     * The backups still hold every release's values: deleting them ends that exposure before retention does,
+     * and cannot be undone, so the Tiller's full name must be typed. The result is shown after a redirect.
+     */
     @PostMapping("/remediation-runs/{id}/delete-backups")
-    String deleteBackups(@PathVariable String id, Authentication authentication, Model model) {
+    String deleteBackups(@PathVariable String id, @RequestParam(defaultValue = "") String confirm,
+            Authentication authentication, Model model, HttpServletResponse response, RedirectAttributes redirect) {
         RemediationRun migration = runToActOn(id, authentication, model);
+        if (!migration.tillerId().equals(confirm.strip())) {
+            return refused(model, response, HttpServletResponse.SC_BAD_REQUEST,
+                    "Type " + migration.tillerId() + " to confirm deleting the backups.");
+        }
         int deleted = backups.deleteNow(migration, Audits.actor(authentication));
-        model.addAttribute("notice", deleted + " backup ConfigMaps deleted; the Secrets are Tiller's records.");
+        redirect.addFlashAttribute("notice", deleted + " backup ConfigMaps deleted; the Secrets are Tiller's only records.");
+        return "redirect:/remediation-runs/" + migration.id();
+    }
+
+    private static String refused(Model model, HttpServletResponse response, int status, String error) {
+        response.setStatus(status);
+        model.addAttribute("error", error);
         return "remediation/run";
     }
 
@@ -151,14 +175,26 @@ class RemediationController {
                 event -> event.target(null, null, null, "Remediation run " + id),
                 r -> event -> event.target(r.team(), r.cluster(), r.namespace(), "Remediation run " + r.id()));
         model.addAttribute("run", run);
-        model.addAttribute("title", switch (run.remediation()) {
+        // Not "title": the layout's title fragment goes by that name, and would be printed in its place.
+        model.addAttribute("runTitle", switch (run.remediation()) {
             case MigrationPlan.REMEDIATION -> "Migrating release records to Secrets";
             case MigrationPlan.ROLLBACK -> "Rolling back to ConfigMap storage";
             default -> HardeningPlan.Kind.of(run.remediation()).map(HardeningPlan.Kind::title).orElse(run.remediation());
         });
         boolean mayAct = fleet.tiller(run.tillerId()).map(state -> mayRun(viewer, state.tiller())).orElse(false);
-        model.addAttribute("mayRollBack", mayAct && MigrationPlan.REMEDIATION.equals(run.remediation())
-                && run.state() == RemediationRun.State.DONE);
+        boolean finishedMigration = MigrationPlan.REMEDIATION.equals(run.remediation())
+                && run.state() == RemediationRun.State.DONE;
+        // A migration rolled back since offers neither rollback nor backups: the rollback run says what happened.
+        var rollback = finishedMigration ? runs.forTiller(run.tillerId()).stream()
+                .filter(r -> MigrationPlan.ROLLBACK.equals(r.remediation()) && r.createdAt().isAfter(run.createdAt())
+                        && r.state() != RemediationRun.State.FAILED)
+                .findFirst() : java.util.Optional.<RemediationRun>empty();
+        model.addAttribute("rollback", rollback.orElse(null));
+        boolean current = finishedMigration && rollback.isEmpty();
+        model.addAttribute("mayRollBack", mayAct && current);
+        int remaining = current ? backups.remaining(run) : 0;
+        model.addAttribute("backupsRemaining", remaining);
+        model.addAttribute("mayDeleteBackups", mayAct && current && remaining > 0);
         model.addAttribute("mayResume", mayAct && run.state() == RemediationRun.State.FAILED);
     }
 

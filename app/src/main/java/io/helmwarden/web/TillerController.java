@@ -70,8 +70,7 @@ class TillerController {
         model.addAttribute("state", state);
         model.addAttribute("tiller", state.tiller());
         model.addAttribute("guided", GUIDED);
-        model.addAttribute("findings", state.findings().stream()
-                .map(finding -> new FindingView(finding, catalog.find(finding.checkId()).orElseThrow())).toList());
+        model.addAttribute("findings", findingViews(state.findings()));
         model.addAttribute("releases", histories.subList((current - 1) * RELEASES_PER_PAGE,
                 Math.min(histories.size(), current * RELEASES_PER_PAGE)));
         model.addAttribute("releaseCount", histories.size());
@@ -109,6 +108,19 @@ class TillerController {
     record ReleaseHistory(ReleaseRecord newest, int revisions) {
     }
 
-    record FindingView(Finding finding, CheckDefinition check) {
+    /**
+     * One finding of a check, with the evidence of each of its occurrences: eight "can escalate" findings on one
+     * Tiller read as one finding with eight lines of evidence, in the engine's order (worst first).
+     */
+    List<FindingView> findingViews(List<Finding> findings) {
+        Map<String, List<Finding>> byCheck = new LinkedHashMap<>();
+        findings.forEach(finding -> byCheck.computeIfAbsent(finding.checkId() + (finding.exempt() ? "/exempt" : ""),
+                key -> new ArrayList<>()).add(finding));
+        return byCheck.values().stream().map(same -> new FindingView(same.get(0),
+                catalog.find(same.get(0).checkId()).orElseThrow(),
+                same.stream().map(Finding::evidence).toList())).toList();
+    }
+
+    record FindingView(Finding finding, CheckDefinition check, List<String> evidence) {
     }
 }

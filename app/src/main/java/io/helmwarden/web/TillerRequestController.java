@@ -191,9 +191,22 @@ class TillerRequestController {
                 .flatMap(lead -> teams.find(lead).stream())
                 .anyMatch(team -> team.namespaces().containsKey(cluster.id()))).toList());
         model.addAttribute("versions", requests.properties().helmVersions());
-        model.addAttribute("pattern", requests.properties().tillerNamespacePattern());
+        // What the form offers: per team the person leads, its Tiller namespace and, per cluster, the namespaces
+        // it owns there that a Tiller may deploy to. Other teams' namespaces are never suggested.
+        model.addAttribute("choices", viewer.leads().stream().sorted().flatMap(lead -> teams.find(lead).stream())
+                .map(team -> {
+                    String tillerNamespace = requests.properties().tillerNamespace(team.id());
+                    return new TeamChoice(team.id(), tillerNamespace, new java.util.TreeMap<>(team.namespaces()
+                            .entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                                    entry -> entry.getValue().stream().filter(ns -> !ns.equals(tillerNamespace))
+                                            .sorted().toList()))));
+                }).toList());
         model.addAttribute("draft", draft);
         model.addAttribute("errors", errors);
+    }
+
+    /** A team the person may request a Tiller for: where it would live, and what it could deploy to. */
+    record TeamChoice(String team, String tillerNamespace, Map<String, List<String>> namespacesByCluster) {
     }
 
     private TillerRequest visible(String id, Authentication authentication) {

@@ -20,6 +20,11 @@ public final class Browser {
     }
 
     public static WebDriver start() {
+        return start(1400, 900);
+    }
+
+    /** A browser whose window is this wide and high (a desktop, or a phone's 390 × 844), keeping console logs. */
+    public static WebDriver start(int width, int height) {
         Path profile;
         try {
             profile = Files.createTempDirectory("helm-warden-chromium");
@@ -30,13 +35,21 @@ public final class Browser {
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=1400,900", "--user-data-dir=" + profile);
+                "--no-first-run", "--disable-quic", "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         var service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver"))
                 .build();
         var driver = new ChromeDriver(service, options);
         driver.manage().timeouts().implicitlyWait(Duration.ZERO);
         return driver;
+    }
+
+    /** What the page logged to the console at level SEVERE (script errors, CSP violations, failed loads). */
+    public static java.util.List<String> consoleErrors(WebDriver driver) {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(entry -> entry.getMessage()).toList();
     }
 
     /** Lets the headless browser save downloads into this directory (it refuses them otherwise). */

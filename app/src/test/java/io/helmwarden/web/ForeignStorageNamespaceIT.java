@@ -184,7 +184,7 @@ class ForeignStorageNamespaceIT {
                 String preview = mvc.perform(get(url).accept(MediaType.TEXT_HTML).with(intruderLead())).andReturn()
                         .getResponse().getContentAsString();
                 assertThat(preview).as(url).contains("which its team does not own: no remediation writes there");
-                var started = mvc.perform(post(url).param("confirm", tiller.split("/", 4)[3])
+                var started = mvc.perform(post(url).param("confirm", tiller.substring("/tillers/".length()))
                         .param("accepted", "true").with(csrf()).with(intruderLead())).andReturn().getResponse();
                 assertThat(started.getStatus()).as(url).isEqualTo(409);
                 assertThat(started.getContentAsString()).as(url).contains("which its team does not own");

@@ -337,6 +337,15 @@ class RouteAccessTest {
                 .satisfies(entry -> assertThat(entry.team()).isEqualTo("search"));
     }
 
+    @Test
+    void theRequestFormOffersOnlyTheLeadsOwnClustersAndNamespaces() throws Exception {
+        String form = mvc.perform(request(HttpMethod.GET, "/tiller-requests/new").accept(MediaType.TEXT_HTML)
+                .with(as(Person.TEAM_LEAD))).andReturn().getResponse().getContentAsString();
+        // Team payments owns namespaces on prod-eu only; staging's page is a 404 to its lead.
+        assertThat(form).contains("value=\"prod-eu\"", "payments-prod", "payments-tiller")
+                .doesNotContain("value=\"staging\"", "search", "analytics", "{team}");
+    }
+
     static RequestPostProcessor as(Person person) {
         List<SimpleGrantedAuthority> authorities = new ArrayList<>();
         switch (person) {

@@ -92,6 +92,23 @@ class SignInUiIT {
                 .extracting(finding -> finding.getAttribute("data-check"))
                 .contains("tiller-cluster-admin", "grpc-no-tls", "releases-in-configmaps");
         assertThat(browser.findElement(By.cssSelector("[data-testid=scope]")).getText()).contains("every namespace");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=breadcrumbs]")).getText())
+                .isEqualTo("Fleet › prod-eu › kube-system/tiller-deploy");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("kube-system/tiller-deploy\non prod-eu");
+        assertThat(browser.getTitle()).isEqualTo("kube-system/tiller-deploy on prod-eu · Helm Warden");
+        // Fix buttons are visible without opening anything; an opened explanation stays open while the page
+        // follows the cluster (two live refreshes).
+        var tls = browser.findElement(By.cssSelector("[data-check=grpc-no-tls]"));
+        assertThat(tls.findElement(By.cssSelector("[data-testid=plan-remediation]")).isDisplayed()).isTrue();
+        tls.findElement(By.tagName("summary")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(40)).until(driver -> Integer.parseInt(java.util.Objects
+                .requireNonNullElse(driver.findElement(By.cssSelector("[data-live-for=tiller-live]"))
+                        .getDomAttribute("data-refreshes"), "0")) >= 2);
+        var afterRefreshes = browser.findElement(By.cssSelector("[data-check=grpc-no-tls]"));
+        assertThat(afterRefreshes.findElement(By.tagName("details")).getDomProperty("open")).isEqualTo("true");
+        assertThat(afterRefreshes.findElement(By.cssSelector("[data-testid=plan-remediation]")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.cssSelector("[data-live-for=tiller-live] [data-updated]")).getText())
+                .startsWith("Live");
         Browser.screenshot(browser, "tiller");
         browser.findElement(By.linkText("sessions")).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=release-title]"), "sessions"));
@@ -105,16 +122,24 @@ class SignInUiIT {
         browser.get(browser.findElement(By.cssSelector("[data-testid=plan-migration]")).getAttribute("href"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=plan]")));
         assertThat(browser.findElement(By.cssSelector("[data-testid=plan]")).getText()).contains("--storage=secret");
-        browser.findElement(By.cssSelector("[data-testid=confirm]")).sendKeys("kube-system/wrong-name");
+        browser.findElement(By.cssSelector("[data-testid=confirm]")).sendKeys("prod-eu/kube-system/wrong-name");
         browser.findElement(By.cssSelector("[data-testid=run-migration]")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=remediation-error]")));
-        browser.findElement(By.cssSelector("[data-testid=confirm]")).sendKeys("kube-system/tiller-deploy");
+        browser.findElement(By.cssSelector("[data-testid=confirm]")).sendKeys("prod-eu/kube-system/tiller-deploy");
         browser.findElement(By.cssSelector("[data-testid=run-migration]")).click();
         wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=run-state] .badge"),
                 java.util.regex.Pattern.compile("DONE|FAILED")));
         assertThat(browser.findElement(By.cssSelector("[data-testid=run-state]")).getText()).contains("DONE");
         assertThat(browser.findElement(By.cssSelector("[data-testid=run-steps]")).getText())
                 .contains("9 Secrets created", "byte-identical", "--storage=secret");
+        // The run page names the remediation and the Tiller on its cluster, in words and in the breadcrumb.
+        assertThat(browser.findElement(By.tagName("h1")).getText())
+                .isEqualTo("Migrating release records to Secrets\non prod-eu/kube-system/tiller-deploy");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=breadcrumbs]")).getText())
+                .isEqualTo("Fleet › prod-eu › kube-system/tiller-deploy › Migrating release records to Secrets");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=backups]")).getText())
+                .startsWith("9 ConfigMaps are kept as backups");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=run-state] time")).getText()).doesNotContain("T0", "Z");
         Browser.screenshot(browser, "remediation");
         browser.get("http://127.0.0.1:" + port + "/");
 

@@ -98,7 +98,7 @@ class TillerRequestUiIT {
             browser.findElement(By.cssSelector("[data-testid=get-certificate]")).click();
             Browser.screenshot(browser, "client-certificates");
             browser.findElement(By.cssSelector("[data-testid=generate-bundle]")).click();
-            Path zip = downloads.resolve("search-requested-tiller-client-certificate.zip");
+            Path zip = downloads.resolve("real-search-requested-tiller-tiller-deploy-client-certificate.zip");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(zip) && Files.size(zip) > 0);
             try (var file = new ZipFile(zip.toFile())) {
                 assertThat(file.stream().map(entry -> entry.getName()).toList())
