@@ -80,6 +80,20 @@
     });
   }
 
+  // Copy buttons: [data-copy=<id>] copies that element's text, and says so.
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest('[data-copy]');
+    var source = button ? document.getElementById(button.dataset.copy) : null;
+    if (!source || !navigator.clipboard) {
+      return;
+    }
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      var label = button.textContent;
+      button.textContent = 'Copied';
+      window.setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  });
+
   document.addEventListener('click', function (event) {
     var button = event.target.closest('[data-pause]');
     if (!button) {

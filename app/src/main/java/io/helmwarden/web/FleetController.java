@@ -17,6 +17,7 @@ import java.time.Instant;
 import io.helmwarden.inventory.HelmVersion;
 import io.helmwarden.inventory.Tiller;
 import java.util.EnumMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +112,7 @@ class FleetController {
         Map<Severity, Long> bySeverity = countBySeverity(matching.stream()
                 .flatMap(row -> row.state().findings().stream()).toList());
         model.addAttribute("findingsBySeverity", bySeverity);
+        model.addAttribute("byCheck", byCheck(matching));
         model.addAttribute("severityChart", SeverityChart.of(bySeverity));
         // Posture over time covers whole clusters: for those who may see whole clusters.
         if (viewer.seesEverything()) {
@@ -119,6 +121,26 @@ class FleetController {
                     clusters.stream().map(row -> history.since(row.cluster().id(), now.minus(POSTURE_WINDOW))).toList(),
                     clusters.stream().map(row -> row.cluster().displayName()).toList(), now, POSTURE_WINDOW));
         }
+    }
+
+    /**
+     * "What do I fix first": each check that fails in what the viewer looks at, worst first, with how many
+     * Tillers it fails on (each row links to those Tillers).
+     */
+    List<CheckRow> byCheck(List<TillerRow> tillers) {
+        Map<String, List<Finding>> byCheck = tillers.stream().flatMap(row -> row.state().findings().stream())
+                .filter(finding -> !finding.exempt() && finding.severity() != Severity.INFO)
+                .collect(Collectors.groupingBy(Finding::checkId));
+        return byCheck.entrySet().stream().map(entry -> new CheckRow(entry.getKey(),
+                        catalog.find(entry.getKey()).map(check -> check.title()).orElse(entry.getKey()),
+                        entry.getValue().stream().map(Finding::severity).min(Comparator.naturalOrder()).orElseThrow(),
+                        entry.getValue().stream().map(Finding::tillerId).distinct().count()))
+                .sorted(Comparator.comparing(CheckRow::severity).thenComparing(CheckRow::tillers, Comparator.reverseOrder())
+                        .thenComparing(CheckRow::checkId))
+                .toList();
+    }
+
+    record CheckRow(String checkId, String title, Severity severity, long tillers) {
     }
 
     static Map<Severity, Long> countBySeverity(List<Finding> findings) {

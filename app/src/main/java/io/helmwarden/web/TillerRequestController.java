@@ -135,9 +135,18 @@ class TillerRequestController {
 
     @PostMapping("/tiller-requests/{id}/decommission/approve")
     String approveDecommission(@PathVariable String id, @RequestParam(defaultValue = "false") boolean keepRecords,
-            Authentication authentication, Model model, HttpServletResponse response) {
+            @RequestParam(defaultValue = "") String confirm, Authentication authentication, Model model,
+            HttpServletResponse response) {
         TillerRequest request = visible(id, authentication);
         requireAdmin(authentication);
+        // Removing a Tiller is confirmed like every destructive action: by its full name.
+        String tiller = request.cluster() + "/" + request.tillerNamespace() + "/tiller-deploy";
+        if (!tiller.equals(confirm.strip())) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("error", "Type " + tiller + " to confirm the decommissioning.");
+            addDetail(request, Viewer.of(authentication), authentication, model);
+            return "request/detail";
+        }
         return act(request, authentication, model, response,
                 () -> requests.approveDecommission(id, keepRecords, Audits.actor(authentication)));
     }

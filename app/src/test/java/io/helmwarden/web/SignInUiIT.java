@@ -82,6 +82,9 @@ class SignInUiIT {
         browser.findElement(By.linkText("Production EU")).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=cluster-title]"), "Production EU"));
         assertThat(browser.findElement(By.cssSelector("[data-testid=migration]")).getText()).contains("Helm 2 releases remain");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=bulk-migration]")).getText())
+                .isEqualTo("Move release records to Secrets for all 2 Tillers on ConfigMaps…");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=breadcrumbs], .breadcrumbs")).getText()).contains("Fleet");
         Browser.screenshot(browser, "cluster");
         browser.get("http://127.0.0.1:" + port + "/");
 
