@@ -26,10 +26,20 @@ record PostureChart(List<Line> lines, Instant from, Instant to) {
 
     static final List<String> TONES = List.of("line-a", "line-b", "line-c", "line-d");
 
+    /** The shortest time axis: a handful of samples minutes apart still spread across the chart. */
+    static final Duration MINIMUM_SPAN = Duration.ofHours(1);
+
+    /**
+     * The axis runs from the oldest sample (at most {@code window} back, at least {@link #MINIMUM_SPAN}) to
+     * now, so a young installation's few samples are not a smear of dots at the right edge.
+     */
     static PostureChart of(List<List<PostureHistory.Sample>> perCluster, List<String> names, Instant now,
             Duration window) {
-        Instant from = now.minus(window);
-        double span = window.toMillis();
+        Instant oldest = perCluster.stream().flatMap(List::stream).filter(s -> s.score() != null)
+                .map(PostureHistory.Sample::takenAt).min(Instant::compareTo).orElse(now.minus(window));
+        Instant from = oldest.isBefore(now.minus(window)) ? now.minus(window)
+                : oldest.isAfter(now.minus(MINIMUM_SPAN)) ? now.minus(MINIMUM_SPAN) : oldest;
+        double span = Duration.between(from, now).toMillis();
         List<Line> lines = new java.util.ArrayList<>();
         for (int i = 0; i < perCluster.size(); i++) {
             List<PostureHistory.Sample> samples = perCluster.get(i).stream().filter(s -> s.score() != null).toList();
@@ -45,6 +55,14 @@ record PostureChart(List<Line> lines, Instant from, Instant to) {
                     samples.isEmpty() ? null : samples.get(samples.size() - 1).score()));
         }
         return new PostureChart(lines, from, now);
+    }
+
+    /** "the last 7 days", "the last 5 hours": what the time axis covers, in words. */
+    public String covers() {
+        Duration span = Duration.between(from, to);
+        long hours = Math.max(1, Math.round(span.toMinutes() / 60.0));
+        return hours < 48 ? "the last " + hours + (hours == 1 ? " hour" : " hours")
+                : "the last " + Math.round(hours / 24.0) + " days";
     }
 
     public boolean empty() {
