@@ -80,7 +80,8 @@ public class FleetState {
         boolean recomputed = false;
         for (Cluster cluster : registry.all()) {
             ClusterWatch watch = watches.of(cluster.id());
-            long generation = watch.generation() + summaries.generation();
+            // A change of ownership re-judges every cluster: a Tiller's team comes from its namespace's owner.
+            long generation = watch.generation() + summaries.generation() + teams.generation();
             if (!Objects.equals(computedGeneration.get(cluster.id()), generation)) {
                 computedGeneration.put(cluster.id(), generation);
                 recomputed = true;

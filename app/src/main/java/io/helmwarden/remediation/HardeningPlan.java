@@ -181,7 +181,8 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
                 SortedSet<String> allowed = new TreeSet<>(teamNamespaces);
                 allowed.remove(tiller.storage().namespace());
                 if (tiller.team().isEmpty()) {
-                    refusal = refusal.or(() -> Optional.of("no team owns this Tiller: assign it to a team first"));
+                    refusal = refusal.or(() -> Optional.of("no team owns this Tiller: a platform admin gives its namespace to a team"
+                            + " under \"Namespace ownership\" on the cluster's page first"));
                 } else if (allowed.isEmpty()) {
                     refusal = refusal.or(() -> Optional.of("team " + tiller.team().get()
                             + " owns no namespace on this cluster besides the Tiller's own"));

@@ -70,6 +70,9 @@ class RouteAccessTest {
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/releases/payments-api", ANY_ROLE));
         POLICY.put("GET /clusters/{id}", new Entry("/clusters/prod-eu", ANY_ROLE));
         POLICY.put("GET /teams/{id}", new Entry("/teams/payments", ANY_ROLE));
+        POLICY.put("POST /clusters/{id}/namespaces", new Entry("/clusters/prod-eu/namespaces", Set.of(Person.PLATFORM_ADMIN)));
+        POLICY.put("POST /clusters/{id}/namespaces/{namespace}/release",
+                new Entry("/clusters/prod-eu/namespaces/none/release", Set.of(Person.PLATFORM_ADMIN)));
         Set<Person> auditReaders = Set.of(Person.PLATFORM_ADMIN, Person.AUDITOR, Person.TEAM_LEAD);
         POLICY.put("GET /audit", new Entry("/audit", auditReaders));
         POLICY.put("GET /audit/{seq:\\d+}", new Entry("/audit/1", auditReaders));
