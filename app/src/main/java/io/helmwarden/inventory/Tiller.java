@@ -62,11 +62,10 @@ public record Tiller(
      * @param source          how it was decided, e.g. "--storage=secret in command" or "default"
      * @param namespace       the namespace Tiller reads and writes records in; empty when it cannot be resolved
      * @param namespaceSource how the namespace was decided, for evidence
-     * @param namespaceOwner  the team owning that namespace, if any (never shown to the Tiller's team)
      * @param foreign         whether that namespace lies outside the Tiller's own team (or is unknown)
      */
-    public record Storage(String backend, String source, String namespace, String namespaceSource,
-            Optional<String> namespaceOwner, boolean foreign, int configMapRecords, int secretRecords) {
+    public record Storage(String backend, String source, String namespace, String namespaceSource, boolean foreign,
+            int configMapRecords, int secretRecords) {
 
         public boolean inConfigMaps() {
             return "configmap".equals(backend);

@@ -180,7 +180,8 @@ public final class TillerDiscovery {
         List<HasMetadata> records = foreign ? List.of() : index.records(storageNamespace);
         int configMaps = (int) records.stream().filter(ConfigMap.class::isInstance).count();
         int secrets = records.size() - configMaps;
-        return new Tiller.Storage(backend, source, storageNamespace, namespaceSource, owner, foreign, configMaps, secrets);
+        // Not kept on the Tiller: another team's name is not this team's to read (the inventory export shows it all).
+        return new Tiller.Storage(backend, source, storageNamespace, namespaceSource, foreign, configMaps, secrets);
     }
 
     private static Tiller.Tls tls(TillerFlags flags, Map<String, EnvVar> env, List<Volume> volumes, Container container,

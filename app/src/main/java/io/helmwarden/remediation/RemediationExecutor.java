@@ -9,6 +9,7 @@ import io.helmwarden.pki.CertificateAuthorities;
 import io.helmwarden.tenancy.Team;
 import io.helmwarden.tenancy.Teams;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -116,7 +117,8 @@ public class RemediationExecutor implements DisposableBean {
     private void refuse(Tiller tiller, String remediation, String reason, AuditEvent.Actor actor) {
         audit.append(AuditEvent.by(actor, "remediation-refused", AuditEntry.Outcome.DENIED)
                 .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
-                .alsoConcerning(tiller.storage().namespaceOwner().stream().toList())
+                .alsoConcerning(tiller.storage().namespace().isEmpty() ? List.of() : teams.owner(tiller.cluster(),
+                        tiller.storage().namespace()).map(Team::id).stream().toList())
                 .details(remediation + ": " + reason));
         throw new IllegalStateException(reason);
     }

@@ -85,6 +85,15 @@ class CertificateAuthorityTest {
                 .build(new JcaContentSignerBuilder("SHA256withRSA").build(weak.getPrivate()));
         assertThatThrownBy(() -> ca.signClient(pem(csr), "x", NOW, NOW.plusSeconds(60)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2048");
+        // A broken PEM body (the 24 malformed CSRs of the probe): words for people, no library internals.
+        for (String broken : new String[] {"-----BEGIN CERTIFICATE REQUEST-----\n!!!!\n-----END CERTIFICATE REQUEST-----",
+                "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----",
+                "-----BEGIN CERTIFICATE REQUEST-----\nAAAAAAAA\n-----END CERTIFICATE REQUEST-----"}) {
+            assertThatThrownBy(() -> ca.signClient(broken, "x", NOW, NOW.plusSeconds(60)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("the certificate signing request")
+                    .hasMessageNotContaining("Exception").hasMessageNotContaining("java.").hasMessageNotContaining("problem parsing");
+        }
     }
 
     /** A TLS server as Tiller runs it with --tls-verify, and a client presenting this certificate. */

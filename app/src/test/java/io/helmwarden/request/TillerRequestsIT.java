@@ -69,6 +69,9 @@ class TillerRequestsIT {
         var errors = requests.validate(new TillerRequests.Draft("provision", "real", "other-web, Bad_Name", "", 0, "v1"));
         assertThat(errors).containsOnlyKeys("namespaces", "justification", "historyMax", "helmVersion");
         assertThat(errors.get("namespaces")).contains("\"Bad_Name\" is not a namespace name");
+        // Text that reads differently from what is stored (right-to-left override) is refused, saying which.
+        assertThat(requests.validate(new TillerRequests.Draft("provision", "real", "provision-web",
+                "ok \u202Eevil", 200, "v2.17.0")).get("justification")).contains("U+202E");
         assertThat(requests.validate(new TillerRequests.Draft("provision", "real", "other-web, kube-system", "why", 200,
                 "v2.17.0")).get("namespaces"))
                 // Another team's namespace and an unowned one get the same words: no tenant is named.

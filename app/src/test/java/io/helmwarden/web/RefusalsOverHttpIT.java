@@ -10,7 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import io.helmwarden.audit.AuditFilter;
+import io.helmwarden.audit.AuditLog;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -79,6 +82,20 @@ class RefusalsOverHttpIT {
         var other = send(HttpRequest.newBuilder(URI.create(otherPort)).header("Accept", "text/html").GET());
         assertThat(other.statusCode()).as("another local port").isEqualTo(400);
         assertThat(other.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Autowired
+    AuditLog audit;
+
+    @Test
+    void aSignInThatFailsAtTheCallbackIsAudited() throws Exception {
+        var response = send(HttpRequest.newBuilder(app("/login/oauth2/code/demo?code=bogus&state=forged"))
+                .header("Accept", "text/html").GET());
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location").orElseThrow()).endsWith("/login?error");
+        assertThat(audit.find(new AuditFilter(null, null, null, "sign-in", "FAILURE", null, null, null), null, 5))
+                .anySatisfy(entry -> assertThat(entry.details()).isEqualTo("sign-in failed at /login/oauth2/code/demo:"
+                        + " authorization_request_not_found (from 127.0.0.1)"));
     }
 
     private URI app(String path) {

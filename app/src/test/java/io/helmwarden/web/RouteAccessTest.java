@@ -349,6 +349,24 @@ class RouteAccessTest {
                 .doesNotContain("value=\"staging\"", "search", "analytics", "{team}");
     }
 
+    @Test
+    void theCsvExportCarriesTheHashedValuesAndTheSpreadsheetExportNeutralisesFormulas() throws Exception {
+        audit.append(io.helmwarden.audit.AuditEvent.by(new io.helmwarden.audit.AuditEvent.Actor("csv-probe", null, null),
+                "csv-probe", AuditEntry.Outcome.SUCCESS).details("=HYPERLINK(\"http://evil.example\")"));
+        // The exports stream (an async response): dispatched once more to read them.
+        var exactStarted = mvc.perform(request(HttpMethod.GET, "/audit/export.csv?action=csv-probe")
+                .with(as(Person.AUDITOR))).andReturn();
+        String exact = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch(
+                exactStarted)).andReturn().getResponse().getContentAsString();
+        assertThat(exact).contains(",\"=HYPERLINK(\"\"http://evil.example\"\")\",");
+        var spreadsheetStarted = mvc.perform(request(HttpMethod.GET, "/audit/export-spreadsheet.csv?action=csv-probe")
+                .with(as(Person.AUDITOR))).andReturn();
+        var spreadsheet = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch(
+                spreadsheetStarted)).andReturn().getResponse();
+        assertThat(spreadsheet.getContentAsString()).contains(",\"'=HYPERLINK(");
+        assertThat(spreadsheet.getHeader("Content-Disposition")).contains("audit-for-spreadsheets.csv");
+    }
+
     static RequestPostProcessor as(Person person) {
         List<SimpleGrantedAuthority> authorities = new ArrayList<>();
         switch (person) {
