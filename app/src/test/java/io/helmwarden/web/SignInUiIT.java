@@ -76,6 +76,15 @@ class SignInUiIT {
         new Select(browser.findElement(By.name("team"))).selectByValue("");
         new Select(browser.findElement(By.name("severity"))).selectByValue("critical");
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=tillers] tbody tr"), 2));
+        // Column headers sort too, and the sort is in the URL.
+        browser.get("http://127.0.0.1:" + port + "/");
+        browser.findElement(By.cssSelector("[data-testid=tillers] th a[title='Sort by tiller']")).click();
+        wait.until(ExpectedConditions.urlContains("sort=name"));
+        assertThat(browser.findElements(By.cssSelector("[data-testid=tillers] tbody tr"))).extracting(row ->
+                row.getAttribute("data-tiller").split("/", 2)[1]).isSorted();
+        // (headers are set in capitals by the style sheet)
+        assertThat(browser.findElement(By.cssSelector("[data-testid=tillers] th[aria-sort=ascending]")).getText())
+                .isEqualToIgnoringCase("Tiller");
         browser.get("http://127.0.0.1:" + port + "/");
 
         // A cluster: its Tillers and how far migration to Helm 3 has come.
