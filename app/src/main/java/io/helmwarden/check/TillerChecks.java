@@ -94,8 +94,12 @@ final class TillerChecks {
                 ? List.of(Evidence.of(t, "Tiller reads " + t.storage().backend() + " (" + t.storage().source() + ")",
                         "count", Integer.toString(t.storage().staleRecords()), "kind", t.storage().staleKind()))
                 : List.of());
+        // The id says "all interfaces" for history; the words follow what the flag says: every interface, or one.
         CHECKS.put("listens-on-all-interfaces", (t, c) -> t.exposure().loopbackOnly() ? List.of()
-                : List.of(Evidence.of(t, "--listen " + t.exposure().listen(), "listen", t.exposure().listen())));
+                : List.of(Evidence.of(t, "--listen " + t.exposure().listen(), "listen", t.exposure().listen(), "where",
+                        listensEverywhere(t.exposure().listen()) ? "every network interface"
+                                : "the pod's address " + t.exposure().listen().substring(0,
+                                        Math.max(0, t.exposure().listen().lastIndexOf(':'))) + ", reachable from other pods")));
         CHECKS.put("exposed-by-service", (t, c) -> t.exposure().services().stream()
                 .map(service -> {
                     var evidence = Evidence.of(t, "Service " + t.namespace() + "/" + service.name() + " ports "
@@ -157,6 +161,12 @@ final class TillerChecks {
             }
         }
         return evidence;
+    }
+
+    /** Go's net.Listen: an empty host, 0.0.0.0 or [::] binds every interface. */
+    private static boolean listensEverywhere(String listen) {
+        String host = listen.contains(":") ? listen.substring(0, listen.lastIndexOf(':')) : listen;
+        return host.isEmpty() || host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::");
     }
 
     private static String describe(Collection<Subject> subjects) {

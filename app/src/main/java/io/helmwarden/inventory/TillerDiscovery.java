@@ -49,6 +49,7 @@ import java.util.stream.Stream;
 public final class TillerDiscovery {
 
     private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
+    private static final java.util.regex.Pattern RECORD_NAME = java.util.regex.Pattern.compile("(.+)\\.v(\\d{1,9})");
 
     private TillerDiscovery() {
     }
@@ -110,12 +111,18 @@ public final class TillerDiscovery {
         }
     }
 
+    /**
+     * Helm's labels on the workload or on its pod template (the helm CLI finds Tiller by listing pods with
+     * them, so a workload without labels of its own is still the Tiller people use), or Tiller's image.
+     */
     static boolean isTiller(Workload workload) {
         Map<String, String> labels = Objects.requireNonNullElse(workload.object().getMetadata().getLabels(), Map.of());
-        if ("helm".equals(labels.get("app")) && "tiller".equals(labels.get("name"))) {
-            return true;
-        }
-        return containers(workload.template()).stream().anyMatch(c -> imageName(c.getImage()).contains("tiller"));
+        return helmLabels(labels) || helmLabels(workload.podLabels()) || containers(workload.template()).stream()
+                .anyMatch(c -> imageName(c.getImage()).contains("tiller"));
+    }
+
+    private static boolean helmLabels(Map<String, String> labels) {
+        return "helm".equals(labels.get("app")) && "tiller".equals(labels.get("name"));
     }
 
     private static Tiller describe(Workload workload, ClusterSnapshot snapshot, Index index, RbacPolicy rbac, Teams teams,
@@ -422,7 +429,14 @@ public final class TillerDiscovery {
         var meta = object.getMetadata();
         Map<String, String> labels = meta.getLabels();
         String release = labels.getOrDefault("NAME", meta.getName());
-        int revision = parseIntOrZero(labels.get("VERSION"));
+        // Tiller names every record <release>.v<revision>: the name gives the revision when the label is missing.
+        var fromName = RECORD_NAME.matcher(meta.getName());
+        int revision = labels.get("VERSION") != null && labels.get("VERSION").strip().matches("\\d{1,9}")
+                ? Integer.parseInt(labels.get("VERSION").strip())
+                : fromName.matches() ? Integer.parseInt(fromName.group(2)) : 0;
+        if (!labels.containsKey("NAME") && fromName.matches()) {
+            release = fromName.group(1);
+        }
         Optional<Instant> modified = Optional.ofNullable(labels.getOrDefault("MODIFIED_AT", labels.get("CREATED_AT")))
                 .filter(value -> value.matches("\\d{1,12}")).map(value -> Instant.ofEpochSecond(Long.parseLong(value)));
         return new ReleaseRecord(object.getKind(), meta.getName(), meta.getUid(), meta.getResourceVersion(), release,

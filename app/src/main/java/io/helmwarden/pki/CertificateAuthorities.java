@@ -55,6 +55,28 @@ public class CertificateAuthorities {
     }
 
     /** The CA certificate a Tiller's clients and the Tiller itself trust. */
+    /** The subject of the CA Helm Warden holds for a Tiller's scope, without creating one. */
+    public java.util.Optional<String> caSubject(String tillerId) {
+        if (!configured()) {
+            return java.util.Optional.empty();
+        }
+        String scope = properties.caScope() == PkiProperties.CaScope.CLUSTER ? tillerId.split("/", 2)[0] : tillerId;
+        return jdbc.sql("SELECT certificate_pem FROM certificate_authority WHERE scope = ?").param(scope)
+                .query((rs, row) -> subjectOf(rs.getString(1)))
+                .optional();
+    }
+
+    private static String subjectOf(String certificatePem) {
+        try {
+            var certificate = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
+                            certificatePem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            return certificate.getSubjectX500Principal().getName();
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException("the stored certificate authority cannot be read", e);
+        }
+    }
+
     public String caCertificatePem(String tillerId) {
         return authorityFor(tillerId).certificatePem();
     }

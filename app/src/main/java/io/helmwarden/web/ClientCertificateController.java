@@ -70,8 +70,14 @@ class ClientCertificateController {
             throw new AccessDeniedException("may not use " + tiller.id());
         }
         String error;
+        var foreignCa = foreignCa(tiller);
         if (!certificates.configured()) {
             error = new CertificateAuthorities.NotConfigured().getMessage();
+        } else if (foreignCa.isPresent()) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            addPage(tiller, viewer, model);
+            model.addAttribute("error", foreignCa.get());
+            return "tiller/client-certificates";
         } else if (!generate && csr.isBlank()) {
             error = "Paste a certificate signing request, or choose a generated key.";
         } else if (csr.length() > MAX_CSR) {
@@ -147,6 +153,33 @@ class ClientCertificateController {
         model.addAttribute("configured", certificates.configured());
         model.addAttribute("issued", certificates.configured() ? certificates.issued(tiller.id()) : java.util.List.of());
         model.addAttribute("commands", helmCommands(tiller, true));
+        model.addAttribute("foreignCa", foreignCa(tiller).orElse(null));
+    }
+
+    /**
+     * Why a client certificate from Helm Warden's CA would not work with this Tiller, if it would not: Tiller
+     * verifies clients against the CA beside its own served certificate, so a Tiller serving a certificate from
+     * a CA Helm Warden does not hold would refuse every certificate handed out here, and helm's --tls-verify
+     * with the bundled ca.crt would refuse the Tiller.
+     */
+    private java.util.Optional<String> foreignCa(Tiller tiller) {
+        if (!tiller.tls().enabled() || !certificates.configured()) {
+            return java.util.Optional.empty();
+        }
+        var served = tiller.tls().certificate();
+        if (served.isEmpty()) {
+            return java.util.Optional.of("Helm Warden cannot read the certificate this Tiller serves (Secret "
+                    + tiller.tls().secretName() + "), so it cannot tell whether a certificate from its CA would be"
+                    + " accepted: it issues none. Take over TLS with \"Issue a new server certificate\" first.");
+        }
+        var ours = certificates.caSubject(tiller.id());
+        if (ours.isPresent() && ours.get().equals(served.get().issuer())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("This Tiller serves a certificate issued by " + served.get().issuer()
+                + ", a CA Helm Warden does not hold: Tiller would refuse any client certificate issued here. Take"
+                + " over TLS with \"Issue a new server certificate\" (every client certificate of the old CA then"
+                + " stops working), then come back.");
     }
 
     /** People of the owning team and admins use a Tiller; auditors only look. */

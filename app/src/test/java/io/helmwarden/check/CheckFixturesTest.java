@@ -69,4 +69,37 @@ class CheckFixturesTest {
             }
         }
     }
+
+    @Test
+    void aTillerKnownByItsPodLabelsAloneIsFoundAndARecordWithoutLabelsGetsItsRevisionFromItsName() throws IOException {
+        List<Tiller> tillers = CheckFixtures.tillers(CheckFixtures.load(
+                FIXTURES.resolve("helm2-end-of-life/failure.pod-template-labels-only.yaml")));
+        assertThat(tillers).singleElement().satisfies(tiller -> {
+            assertThat(tiller.image()).isEqualTo("registry.example/mirror/helm-server:v2.16.12");
+            assertThat(tiller.records()).singleElement().satisfies(record -> {
+                assertThat(record.release()).isEqualTo("bar");
+                assertThat(record.revision()).as("from the name bar.v1, no VERSION label").isEqualTo(1);
+            });
+        });
+    }
+
+    @Test
+    void aListenAddressOfThePodIsCalledSoNotAllInterfaces() throws IOException {
+        var engine = new CheckEngine(CATALOG, new CheckPolicy(Map.of(), List.of(), java.time.Duration.ofDays(30), ""),
+                CheckFixtures.TEAMS);
+        List<Finding> podAddress = CheckFixtures.tillers(CheckFixtures.load(
+                        FIXTURES.resolve("listens-on-all-interfaces/failure.pod-address.yaml"))).stream()
+                .flatMap(t -> engine.evaluate(t, CheckFixtures.NOW).stream())
+                .filter(f -> f.checkId().equals("listens-on-all-interfaces")).toList();
+        assertThat(podAddress).singleElement().satisfies(finding -> {
+            assertThat(finding.title()).isEqualTo("Tiller's gRPC port listens beyond the loopback interface");
+            assertThat(finding.evidence()).contains("10.7.2.8:44134 (the pod's address 10.7.2.8").doesNotContain("every");
+        });
+        List<Finding> everywhere = CheckFixtures.tillers(CheckFixtures.load(
+                        FIXTURES.resolve("listens-on-all-interfaces/failure.default-listen.yaml"))).stream()
+                .flatMap(t -> engine.evaluate(t, CheckFixtures.NOW).stream())
+                .filter(f -> f.checkId().equals("listens-on-all-interfaces")).toList();
+        assertThat(everywhere).singleElement().satisfies(finding -> assertThat(finding.evidence())
+                .contains("(every network interface)"));
+    }
 }

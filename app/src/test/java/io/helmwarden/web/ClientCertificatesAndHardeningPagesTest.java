@@ -8,7 +8,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.remediation.HardeningPlan;
+import io.helmwarden.remediation.RemediationExecutor;
+import io.helmwarden.remediation.RemediationRuns;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +59,41 @@ class ClientCertificatesAndHardeningPagesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("prod-eu/payments-tiller/tiller-deploy").isPresent());
     }
 
+    @Autowired
+    RemediationExecutor executor;
+
+    @Autowired
+    RemediationRuns runs;
+
+    @Autowired
+    ClusterRegistry clusters;
+
+    /**
+     * The demo's payments Tiller serves a certificate from its own CA: certificates from Helm Warden's CA would be
+     * refused by it, so none is issued until Helm Warden takes over TLS; then every bundle chains to the very
+     * ca.crt the Tiller verifies clients with, next to the certificate it serves.
+     */
     @Test
     void aTeamMemberGetsACertificateForTheirCsrAndTheHelmFlags() throws Exception {
+        String refusedPage = mvc.perform(get(TILLER + "/client-certificates").with(as(RouteAccessTest.Person.TEAM_LEAD))
+                .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
+        assertThat(refusedPage).contains("data-testid=\"foreign-ca\"", "CN=payments-tiller CA", "Take over TLS")
+                .doesNotContain("data-testid=\"generate-bundle\"");
+        var refused = mvc.perform(post(TILLER + "/client-certificates").param("generate", "true")
+                .with(as(RouteAccessTest.Person.TEAM_LEAD)).with(csrf())).andReturn().getResponse();
+        assertThat(refused.getStatus()).isEqualTo(409);
+        assertThat(refused.getContentType()).startsWith("text/html");
+
+        var tiller = fleet.tiller("prod-eu/payments-tiller/tiller-deploy").orElseThrow().tiller();
+        var plan = HardeningPlan.of(HardeningPlan.Kind.ROTATE_CERTIFICATE, tiller, new HardeningPlan.Settings(200, false),
+                java.util.List.of(), Map.of());
+        var run = executor.startHardening(plan, tiller, new io.helmwarden.audit.AuditEvent.Actor("admin", null, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.find(run.id()).orElseThrow().finished());
+        assertThat(runs.find(run.id()).orElseThrow().state()).isEqualTo(io.helmwarden.remediation.RemediationRun.State.DONE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller("prod-eu/payments-tiller/tiller-deploy")
+                .orElseThrow().tiller().tls().certificate().map(c -> c.issuer().startsWith("CN=Helm Warden CA")).orElse(false));
+
+
         var generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         var keys = generator.generateKeyPair();
@@ -77,7 +113,21 @@ class ClientCertificatesAndHardeningPagesTest {
 
         var bundle = mvc.perform(post(TILLER + "/client-certificates").param("generate", "true")
                 .with(as(RouteAccessTest.Person.TEAM_LEAD)).with(csrf())).andReturn().getResponse();
-        assertThat(unzip(bundle.getContentAsByteArray())).containsKeys("client.key", "client.crt", "ca.crt");
+        Map<String, String> generated = unzip(bundle.getContentAsByteArray());
+        assertThat(generated).containsKeys("client.key", "client.crt", "ca.crt");
+
+        // What the Tiller itself holds: the certificate it serves and the CA it verifies clients with.
+        var secret = clusters.find("prod-eu").orElseThrow().client().secrets().inNamespace("payments-tiller")
+                .withName(tiller.tls().secretName()).get();
+        var tillerCa = certificate(new String(java.util.Base64.getDecoder().decode(secret.getData().get("ca.crt")),
+                StandardCharsets.US_ASCII));
+        var served = certificate(new String(java.util.Base64.getDecoder().decode(secret.getData().get("tls.crt")),
+                StandardCharsets.US_ASCII));
+        served.verify(tillerCa.getPublicKey());
+        for (Map<String, String> zip : java.util.List.of(files, generated)) {
+            certificate(zip.get("client.crt")).verify(tillerCa.getPublicKey());
+            served.verify(certificate(zip.get("ca.crt")).getPublicKey());
+        }
 
         String page = mvc.perform(get(TILLER + "/client-certificates").with(as(RouteAccessTest.Person.TEAM_MEMBER))
                 .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
@@ -108,6 +158,11 @@ class ClientCertificatesAndHardeningPagesTest {
         }
         assertThat(mvc.perform(get(TILLER + "/remediations/format-the-disk").with(as(RouteAccessTest.Person.PLATFORM_ADMIN))
                 .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getStatus()).isEqualTo(404);
+    }
+
+    private static java.security.cert.X509Certificate certificate(String pem) throws Exception {
+        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static Map<String, String> unzip(byte[] zip) throws Exception {
