@@ -1,6 +1,9 @@
 package io.helmwarden.cluster;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -51,6 +54,14 @@ public final class ClusterWatch implements AutoCloseable {
         watch("Deployment", () -> client.apps().deployments().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
         watch("StatefulSet", () -> client.apps().statefulSets().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
         watch("DaemonSet", () -> client.apps().daemonSets().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
+        // Tillers outside a Deployment, StatefulSet or DaemonSet: ReplicaSets, ReplicationControllers and Pods no
+        // controller owns. The watch sees them all; the cache keeps only the unowned ones, without status noise.
+        watch("ReplicaSet", () -> client.apps().replicaSets().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0),
+                new UnownedItemStore<ReplicaSet>());
+        watch("ReplicationController", () -> client.replicationControllers().inAnyNamespace().withLimit(LIST_PAGE)
+                .runnableInformer(0), new UnownedItemStore<ReplicationController>());
+        watch("Pod", () -> client.pods().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0),
+                new UnownedItemStore<Pod>());
         watch("Service", () -> client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
         watch("NetworkPolicy", () -> client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
         watch("ClusterRole", () -> client.rbac().clusterRoles().withLimit(LIST_PAGE).runnableInformer(0), null);
@@ -130,7 +141,7 @@ public final class ClusterWatch implements AutoCloseable {
         return new ClusterSnapshot(cluster.id(), clock.instant(), synced, Map.copyOf(errors),
                 list("Namespace"), list("Deployment"), list("StatefulSet"), list("DaemonSet"), list("Service"),
                 list("NetworkPolicy"), list("ClusterRole"), list("Role"), list("ClusterRoleBinding"), list("RoleBinding"),
-                list("ConfigMap"), list("Secret"));
+                list("ConfigMap"), list("Secret"), list("ReplicaSet"), list("ReplicationController"), list("Pod"));
     }
 
     @SuppressWarnings("unchecked")

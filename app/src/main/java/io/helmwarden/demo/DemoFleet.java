@@ -181,9 +181,16 @@ public final class DemoFleet {
             list.addAll(init.objects());
             Map<String, String> podLabels = new HashMap<>(HelmInit.LABELS);
             podLabels.put("pod-template-hash", podSuffix.substring(0, podSuffix.indexOf('-')));
+            String replicaSet = HelmInit.DEPLOYMENT_NAME + "-" + podSuffix.substring(0, podSuffix.indexOf('-'));
+            // Owned as its ReplicaSet would own it, so it is the Deployment's Tiller and not a bare one.
             list.add(new PodBuilder()
                     .withNewMetadata().withName(HelmInit.DEPLOYMENT_NAME + "-" + podSuffix)
-                    .withNamespace(init.namespace()).withLabels(podLabels).endMetadata()
+                    .withNamespace(init.namespace()).withLabels(podLabels)
+                    .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(replicaSet)
+                    .withUid(java.util.UUID.nameUUIDFromBytes((init.namespace() + "/" + replicaSet)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString())
+                    .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+                    .endMetadata()
                     .withSpec(init.podSpec())
                     .build());
         }

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param args            the Tiller container's args as written
  * @param workloadExcerpt the parts of the workload's pod template the facts come from, as YAML, with the
  *                        values of environment variables other than Tiller's own left out
+ * @param foundBy         which rule made the workload a Tiller, in words
  */
 public record Tiller(
         String cluster,
@@ -40,7 +41,8 @@ public record Tiller(
         Optional<String> team,
         Map<String, String> annotations,
         List<ReleaseRecord> records,
-        String workloadExcerpt) {
+        String workloadExcerpt,
+        String foundBy) {
 
     /** {@code prod-eu/kube-system/tiller-deploy}: unique in the fleet, used in URLs. */
     public String id() {

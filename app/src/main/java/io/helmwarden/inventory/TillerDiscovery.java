@@ -68,8 +68,21 @@ public final class TillerDiscovery {
                         orZero(s.getSpec().getReplicas()), s.getStatus() == null ? 0 : orZero(s.getStatus().getReadyReplicas()))),
                 snapshot.daemonSets().stream().map(d -> new Workload("DaemonSet", d, d.getSpec().getTemplate(),
                         d.getStatus() == null ? 0 : orZero(d.getStatus().getDesiredNumberScheduled()),
-                        d.getStatus() == null ? 0 : orZero(d.getStatus().getNumberReady()))))
+                        d.getStatus() == null ? 0 : orZero(d.getStatus().getNumberReady()))),
+                // Those below come only without a controlling owner (the watch keeps no other): a ReplicaSet of a
+                // Deployment, or a Pod of a ReplicaSet, is its owner's Tiller, never counted twice.
+                snapshot.replicaSets().stream().map(r -> new Workload("ReplicaSet", r, r.getSpec().getTemplate(),
+                        orZero(r.getSpec().getReplicas()), r.getStatus() == null ? 0 : orZero(r.getStatus().getReadyReplicas()))),
+                snapshot.replicationControllers().stream().map(r -> new Workload("ReplicationController", r,
+                        r.getSpec().getTemplate(), orZero(r.getSpec().getReplicas()),
+                        r.getStatus() == null ? 0 : orZero(r.getStatus().getReadyReplicas()))),
+                snapshot.pods().stream().map(p -> new Workload("Pod", p, new PodTemplateSpec(p.getMetadata(), p.getSpec()),
+                        1, p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+                                && !p.getStatus().getContainerStatuses().isEmpty()
+                                && p.getStatus().getContainerStatuses().stream().allMatch(c -> Boolean.TRUE.equals(c.getReady()))
+                                ? 1 : 0)))
                 .flatMap(s -> s)
+                .filter(workload -> workload.template() != null && workload.template().getSpec() != null)
                 .filter(TillerDiscovery::isTiller)
                 .forEach(workload -> tillers.add(describe(workload, snapshot, index, rbac, teams, summaries)));
         tillers.sort(Comparator.comparing(Tiller::namespace).thenComparing(Tiller::name));
@@ -116,9 +129,21 @@ public final class TillerDiscovery {
      * them, so a workload without labels of its own is still the Tiller people use), or Tiller's image.
      */
     static boolean isTiller(Workload workload) {
+        return foundBy(workload).isPresent();
+    }
+
+    /** Which rule makes a workload a Tiller, in words for its page; empty when none does. */
+    static Optional<String> foundBy(Workload workload) {
         Map<String, String> labels = Objects.requireNonNullElse(workload.object().getMetadata().getLabels(), Map.of());
-        return helmLabels(labels) || helmLabels(workload.podLabels()) || containers(workload.template()).stream()
-                .anyMatch(c -> imageName(c.getImage()).contains("tiller"));
+        if (helmLabels(labels) && !"Pod".equals(workload.kind())) {
+            return Optional.of("Helm's labels app=helm, name=tiller on the " + workload.kind());
+        }
+        if (helmLabels(workload.podLabels())) {
+            return Optional.of("Helm's labels app=helm, name=tiller on its pods (as the helm CLI finds Tiller)");
+        }
+        return containers(workload.template()).stream().map(Container::getImage)
+                .filter(image -> imageName(image).contains("tiller")).findFirst()
+                .map(image -> "Tiller's image (" + image + "), without Helm's labels");
     }
 
     private static boolean helmLabels(Map<String, String> labels) {
@@ -153,7 +178,8 @@ public final class TillerDiscovery {
                         || pod.getAutomountServiceAccountToken(),
                 storage, tls, exposure, historyMax, rbac(identity, namespace, rbac, team),
                 team.map(Team::id), Objects.requireNonNullElse(workload.object().getMetadata().getAnnotations(), Map.of()),
-                records(storage, index, summaries), WorkloadExcerpt.of(workload.object(), workload.template(), container));
+                records(storage, index, summaries), WorkloadExcerpt.of(workload.object(), workload.template(), container),
+                foundBy(workload).orElse(""));
     }
 
     private static Tiller.Storage storage(TillerFlags flags, Map<String, EnvVar> env, String namespace, Index index,

@@ -112,7 +112,17 @@ final class CheckFixtures {
                 of(objects, ClusterRoleBinding.class), of(objects, RoleBinding.class),
                 of(objects, ConfigMap.class).stream().filter(cm -> cm.getMetadata().getLabels() != null
                         && "TILLER".equals(cm.getMetadata().getLabels().get("OWNER"))).toList(),
-                of(objects, Secret.class));
+                of(objects, Secret.class),
+                // As the watch keeps them: only the ones no controller owns.
+                of(objects, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class).stream().filter(CheckFixtures::unowned).toList(),
+                of(objects, io.fabric8.kubernetes.api.model.ReplicationController.class).stream()
+                        .filter(CheckFixtures::unowned).toList(),
+                of(objects, io.fabric8.kubernetes.api.model.Pod.class).stream().filter(CheckFixtures::unowned).toList());
+    }
+
+    private static boolean unowned(HasMetadata object) {
+        return object.getMetadata().getOwnerReferences() == null || object.getMetadata().getOwnerReferences().stream()
+                .noneMatch(owner -> Boolean.TRUE.equals(owner.getController()));
     }
 
     private static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {

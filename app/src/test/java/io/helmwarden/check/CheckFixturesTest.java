@@ -102,4 +102,19 @@ class CheckFixturesTest {
         assertThat(everywhere).singleElement().satisfies(finding -> assertThat(finding.evidence())
                 .contains("(every network interface)"));
     }
+
+    @Test
+    void tillersOutsideDeploymentsAreFoundOnceEachWithTheRuleThatFoundThem() throws IOException {
+        List<Tiller> tillers = CheckFixtures.tillers(CheckFixtures.load(
+                FIXTURES.resolve("helm2-end-of-life/failure.bare-pod-and-unowned-sets.yaml")));
+        assertThat(tillers).extracting(t -> t.workloadKind() + " " + t.namespace() + "/" + t.name())
+                .containsExactlyInAnyOrder("Pod team-tiller/tiller-by-hand", "ReplicaSet payments/tiller-rs",
+                        "ReplicationController search/tiller-rc", "Deployment sandbox/tiller-deploy");
+        assertThat(tillers).filteredOn(t -> t.workloadKind().equals("Pod")).singleElement()
+                .satisfies(t -> assertThat(t.foundBy()).startsWith("Tiller's image (gcr.io/kubernetes-helm/tiller:v2.14.3)"));
+        assertThat(tillers).filteredOn(t -> t.workloadKind().equals("ReplicaSet")).singleElement()
+                .satisfies(t -> assertThat(t.foundBy()).contains("on its pods"));
+        assertThat(tillers).filteredOn(t -> t.workloadKind().equals("Deployment")).singleElement()
+                .satisfies(t -> assertThat(t.foundBy()).isEqualTo("Helm's labels app=helm, name=tiller on the Deployment"));
+    }
 }

@@ -78,8 +78,9 @@ class FleetInventoryIT {
             KubernetesClient admin = server.adminClient();
             admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("no-secrets")
                     .endMetadata().addNewRule().withApiGroups("", "apps", "networking.k8s.io", "rbac.authorization.k8s.io")
-                    .withResources("namespaces", "deployments", "statefulsets", "daemonsets", "services", "configmaps",
-                            "networkpolicies", "roles", "clusterroles", "rolebindings", "clusterrolebindings")
+                    .withResources("namespaces", "deployments", "statefulsets", "daemonsets", "replicasets", "pods",
+                            "replicationcontrollers", "services", "configmaps", "networkpolicies", "roles", "clusterroles",
+                            "rolebindings", "clusterrolebindings")
                     .withVerbs("get", "list", "watch").endRule().build()).createOr(existing -> existing.update());
             admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
                     .withName("no-secrets").endMetadata()
@@ -176,5 +177,69 @@ class FleetInventoryIT {
 
     private static Set<String> checks(ClusterInventory.TillerState state) {
         return state.findings().stream().map(Finding::checkId).collect(Collectors.toSet());
+    }
+
+    /**
+     * The Tillers the helm CLI would find that are not a Deployment's, StatefulSet's or DaemonSet's, on the real
+     * API server: a bare Pod, an unowned ReplicaSet and ReplicationController, and a Deployment known only by its
+     * pod labels and a mirrored image; the Deployment's own ReplicaSet and Pod are not counted again.
+     */
+    @Test
+    void tillersOutsideDeploymentsAreFoundAndNoneIsCountedTwice() throws Exception {
+        String ns = "discovery-lab";
+        admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(ns)
+                .endMetadata().build()).createOr(existing -> existing.update());
+        var helmLabels = Map.of("app", "helm", "name", "tiller");
+        // No controller manager here: the default service account a namespace would get is made by hand.
+        admin.serviceAccounts().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata().withName("default").endMetadata().build()).createOr(existing -> existing.update());
+        admin.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("tiller-by-hand").endMetadata().withNewSpec().withAutomountServiceAccountToken(false)
+                .addNewContainer().withName("tiller")
+                .withImage("gcr.io/kubernetes-helm/tiller:v2.14.3").endContainer().endSpec().build()).create();
+        admin.apps().replicaSets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+                .withNewMetadata().withName("tiller-rs").endMetadata().withNewSpec().withReplicas(1)
+                .withNewSelector().withMatchLabels(helmLabels).endSelector().withNewTemplate().withNewMetadata()
+                .withLabels(helmLabels).endMetadata().withNewSpec().addNewContainer().withName("server")
+                .withImage("registry.example/helm-server:v2.16.12").endContainer().endSpec().endTemplate().endSpec()
+                .build()).create();
+        admin.replicationControllers().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ReplicationControllerBuilder()
+                .withNewMetadata().withName("tiller-rc").endMetadata().withNewSpec().withReplicas(1).withSelector(helmLabels)
+                .withNewTemplate().withNewMetadata().withLabels(helmLabels).endMetadata().withNewSpec().addNewContainer()
+                .withName("tiller").withImage("ghcr.io/helm/tiller:v2.17.0").endContainer().endSpec().endTemplate()
+                .endSpec().build()).create();
+        var deployment = admin.apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps
+                .DeploymentBuilder().withNewMetadata().withName("mirror").endMetadata().withNewSpec().withReplicas(1)
+                .withNewSelector().withMatchLabels(helmLabels).endSelector().withNewTemplate().withNewMetadata()
+                .withLabels(helmLabels).endMetadata().withNewSpec().addNewContainer().withName("server")
+                .withImage("registry.example/mirror/helm-server:v2.16.12").endContainer().endSpec().endTemplate()
+                .endSpec().build()).create();
+        // What a controller manager would make of that Deployment: its own ReplicaSet and Pod.
+        var owned = admin.apps().replicaSets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps
+                .ReplicaSetBuilder().withNewMetadata().withName("mirror-5c9d8").addNewOwnerReference()
+                .withApiVersion("apps/v1").withKind("Deployment").withName("mirror")
+                .withUid(deployment.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(helmLabels).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(helmLabels).endMetadata().withNewSpec().addNewContainer()
+                .withName("server").withImage("registry.example/mirror/helm-server:v2.16.12").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        admin.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("mirror-5c9d8-xk2lp").withLabels(helmLabels).addNewOwnerReference().withApiVersion("apps/v1")
+                .withKind("ReplicaSet").withName("mirror-5c9d8").withUid(owned.getMetadata().getUid()).withController(true)
+                .endOwnerReference().endMetadata().withNewSpec().withAutomountServiceAccountToken(false).addNewContainer()
+                .withName("server").withImage("registry.example/mirror/helm-server:v2.16.12").endContainer().endSpec()
+                .build()).create();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.cluster("real").map(inventory -> inventory.tillers()
+                .stream().filter(state -> state.tiller().namespace().equals(ns)).count() >= 4).orElse(false));
+        Thread.sleep(1000);
+        var found = fleet.cluster("real").orElseThrow().tillers().stream().map(state -> state.tiller())
+                .filter(tiller -> tiller.namespace().equals(ns)).toList();
+        assertThat(found).extracting(tiller -> tiller.workloadKind() + " " + tiller.name()).containsExactlyInAnyOrder(
+                "Pod tiller-by-hand", "ReplicaSet tiller-rs", "ReplicationController tiller-rc", "Deployment mirror");
+        assertThat(found).filteredOn(tiller -> tiller.name().equals("mirror")).singleElement()
+                .satisfies(tiller -> assertThat(tiller.foundBy()).contains("on its pods"));
+        assertThat(fleet.tiller("real/" + ns + "/tiller-by-hand").orElseThrow().findings())
+                .extracting(finding -> finding.checkId()).contains("grpc-no-tls", "tiller-default-service-account");
     }
 }
