@@ -73,7 +73,10 @@ class HostileInputTest extends WebSliceTest {
                 .add(new io.fabric8.kubernetes.api.model.EnvVar("DB_PASSWORD", "hunter2", null));
         var snapshot = new ClusterSnapshot("lab", Instant.now(), true, Map.of("Secret", SCRIPT), List.of(),
                 List.of(deployment), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of());
+                // A record with only its owner label, as a hand-made or damaged one can be: no time, no revision.
+                List.of(), List.of(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                        .withName("bare.v3").withNamespace("team-tiller").withUid("bare-uid").withResourceVersion("1")
+                        .withLabels(Map.of("OWNER", "TILLER")).endMetadata().build()), List.of());
         var teams = new Teams(List.of());
         var tiller = TillerDiscovery.discover(snapshot, new RbacPolicy(List.of(), List.of(), List.of(), List.of()), teams,
                 key -> Optional.empty()).get(0);
@@ -111,6 +114,9 @@ class HostileInputTest extends WebSliceTest {
                         not(containsString(SCRIPT)),
                         not(containsString("<img src=x")),
                         containsString("DB_PASSWORD"),
-                        not(containsString("hunter2")))));
+                        not(containsString("hunter2")),
+                        // the bare record: release and revision from its name, no time to show
+                        containsString(">bare</a>"),
+                        containsString("3 (1 stored)"))));
     }
 }
