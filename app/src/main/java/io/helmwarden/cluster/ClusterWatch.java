@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,20 +102,30 @@ public final class ClusterWatch implements AutoCloseable {
             }
             return true;
         });
+        // Of the kinds cached only when unowned, a controller's object (most pods of a cluster, churning all
+        // day) changes nothing Helm Warden judges: it must not make every cluster be judged again.
+        Predicate<T> relevant = store instanceof UnownedItemStore ? object -> !UnownedItemStore.controlled(object)
+                : object -> true;
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T object) {
-                changed(kind);
+                if (relevant.test(object)) {
+                    changed(kind);
+                }
             }
 
             @Override
             public void onUpdate(T before, T after) {
-                changed(kind);
+                if (relevant.test(before) || relevant.test(after)) {
+                    changed(kind);
+                }
             }
 
             @Override
             public void onDelete(T object, boolean finalStateUnknown) {
-                changed(kind);
+                if (relevant.test(object)) {
+                    changed(kind);
+                }
             }
         });
         informers.put(kind, informer);

@@ -3,7 +3,7 @@ package io.helmwarden.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
+import static io.helmwarden.web.Logins.admin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
@@ -14,17 +14,14 @@ import io.helmwarden.remediation.MigrationPlan;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationRun;
 import io.helmwarden.remediation.RemediationRuns;
-import io.helmwarden.tenancy.Role;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /**
  * Rolling back a migration and deleting its backups are confirmed like the migration, by typing the Tiller's
@@ -97,14 +94,5 @@ class DestructiveActionsTest {
     private String html(String path) throws Exception {
         return mvc.perform(get(path).accept(MediaType.TEXT_HTML).with(admin())).andReturn().getResponse()
                 .getContentAsString();
-    }
-
-    /** The demo serves 127.0.0.1 (it redirects "localhost" there), so requests address it so. */
-    private static RequestPostProcessor admin() {
-        var login = oidcLogin().authorities(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority()));
-        return request -> {
-            request.setServerName("127.0.0.1");
-            return login.postProcessRequest(request);
-        };
     }
 }

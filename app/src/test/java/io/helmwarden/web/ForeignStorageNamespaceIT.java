@@ -3,7 +3,6 @@ package io.helmwarden.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
@@ -32,8 +31,6 @@ import io.helmwarden.remediation.HardeningPlan;
 import io.helmwarden.remediation.MigrationPlan;
 import io.helmwarden.support.kube.KubeApiServer;
 import io.helmwarden.support.kube.RealApiServerCluster;
-import io.helmwarden.tenancy.Role;
-import io.helmwarden.tenancy.RoleMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +45,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
@@ -202,7 +198,7 @@ class ForeignStorageNamespaceIT {
             assertThat(entry.outcome()).isEqualTo(AuditEntry.Outcome.DENIED);
         });
         String victimsAuditPage = mvc.perform(get("/audit").param("action", "remediation-refused")
-                .accept(MediaType.TEXT_HTML).with(lead("victim"))).andReturn().getResponse().getContentAsString();
+                .accept(MediaType.TEXT_HTML).with(Logins.lead("victim"))).andReturn().getResponse().getContentAsString();
         assertThat(victimsAuditPage).contains("intruder-tiller", "intruder-edge");
         assertThat(audit.verify().intact()).isTrue();
     }
@@ -250,13 +246,6 @@ class ForeignStorageNamespaceIT {
     }
 
     private static RequestPostProcessor intruderLead() {
-        return lead("intruder");
-    }
-
-    private static RequestPostProcessor lead(String team) {
-        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.TEAM_LEAD.authority()),
-                new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()),
-                new SimpleGrantedAuthority(RoleMapper.LEAD_PREFIX + team),
-                new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + team));
+        return Logins.lead("intruder");
     }
 }

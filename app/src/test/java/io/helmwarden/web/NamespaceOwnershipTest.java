@@ -3,15 +3,14 @@ package io.helmwarden.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
+import static io.helmwarden.web.Logins.admin;
+import static io.helmwarden.web.Logins.lead;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import io.helmwarden.audit.AuditFilter;
 import io.helmwarden.audit.AuditLog;
 import io.helmwarden.fleet.FleetState;
-import io.helmwarden.tenancy.Role;
-import io.helmwarden.tenancy.RoleMapper;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +19,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
@@ -99,24 +97,5 @@ class NamespaceOwnershipTest {
 
     private String html(String path, RequestPostProcessor who) throws Exception {
         return mvc.perform(get(path).accept(MediaType.TEXT_HTML).with(who)).andReturn().getResponse().getContentAsString();
-    }
-
-    private static RequestPostProcessor admin() {
-        return on127(oidcLogin().authorities(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority())));
-    }
-
-    private static RequestPostProcessor lead(String team) {
-        return on127(oidcLogin().authorities(new SimpleGrantedAuthority(Role.TEAM_LEAD.authority()),
-                new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()),
-                new SimpleGrantedAuthority(RoleMapper.LEAD_PREFIX + team),
-                new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + team)));
-    }
-
-    /** The demo serves 127.0.0.1 (it redirects "localhost" there), so requests address it so. */
-    private static RequestPostProcessor on127(RequestPostProcessor login) {
-        return request -> {
-            request.setServerName("127.0.0.1");
-            return login.postProcessRequest(request);
-        };
     }
 }
