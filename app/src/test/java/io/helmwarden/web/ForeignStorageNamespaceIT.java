@@ -106,8 +106,10 @@ class ForeignStorageNamespaceIT {
         objects.add(ReleaseRecords.create(release("victim-db", 1), ReleaseStorage.CONFIGMAP, "victim-tiller", created));
         objects.add(ReleaseRecords.create(release("victim-vault", 1), ReleaseStorage.SECRET, "victim-tiller", created));
         DemoFleet.createIn(admin, objects);
-        await().atMost(Duration.ofSeconds(30)).until(() -> tiller("real/victim-tiller/tiller-deploy").records().size() == 3
-                && fleet.tiller("real" + INTRUDER.substring("/tillers/real".length())).isPresent()
+        // Not tiller(): until the first sync the Tillers are not there, and the wait must keep waiting.
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("real/victim-tiller/tiller-deploy")
+                .map(state -> state.tiller().records().size() == 3).orElse(false)
+                && fleet.tiller("real/intruder-tiller/tiller-deploy").isPresent()
                 && fleet.tiller("real/intruder-edge/tiller-deploy").isPresent());
     }
 
