@@ -11,7 +11,6 @@ import io.helmwarden.tenancy.Teams;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.time.Clock;
 import java.time.Duration;
@@ -308,10 +307,10 @@ public class RemediationExecutor implements DisposableBean {
         return Optional.empty();
     }
 
-    private java.util.List<String> ownersOf(RemediationRun run) {
+    /** The teams owning the namespaces a run writes (the audit event keeps each once, sorted). */
+    private List<String> ownersOf(RemediationRun run) {
         return namespacesWritten(run).stream().filter(ns -> !ns.isEmpty())
-                .flatMap(ns -> teams.owner(run.cluster(), ns).stream()).map(Team::id)
-                .collect(java.util.stream.Collectors.toCollection(TreeSet::new)).stream().toList();
+                .flatMap(ns -> teams.owner(run.cluster(), ns).stream()).map(Team::id).toList();
     }
 
     private RemediationSteps steps(io.fabric8.kubernetes.client.KubernetesClient client, RemediationRun run) {
