@@ -90,13 +90,25 @@ public record Tiller(
     /**
      * TLS on the gRPC endpoint, by Tiller's rules (flags beat env; set-but-empty env is false).
      *
-     * @param source how it was decided, for evidence
+     * @param source      how it was decided, for evidence
+     * @param certificate the certificate it serves (tls.crt)
+     * @param clientCa    the CA it verifies clients against (the first certificate in ca.crt), when readable
      */
     public record Tls(boolean enabled, boolean verify, String source, Optional<Certificate> certificate,
-            boolean caPresent, String secretName) {
+            boolean caPresent, Optional<Certificate> clientCa, String secretName) {
     }
 
-    public record Certificate(String subject, String issuer, List<String> subjectAltNames, Instant notAfter) {
+    /** @param sha256 the certificate's SHA-256 fingerprint (hex of its DER): what identifies a CA exactly */
+    public record Certificate(String subject, String issuer, List<String> subjectAltNames, Instant notAfter,
+            String sha256) {
+
+        public static String sha256(byte[] der) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+        }
     }
 
     /**
@@ -126,10 +138,12 @@ public record Tiller(
      * @param identityThieves    subjects that may act as it (create pods, or read Secrets, in its namespace)
      * @param unexpectedDrivers  drivers other than its owners, admins and the control plane
      * @param unexpectedThieves  identity thieves other than its owners, admins and the control plane
+     * @param outsiderGrants     the grants through which those unexpected subjects reach it, one per binding
+     *                           and subject
      */
     public record Rbac(Identity identity, List<Grant> grants, Scope scope, List<Grant> clusterAdmin, List<Escalation> escalations,
             Set<Subject> drivers, Set<Subject> identityThieves, Set<Subject> unexpectedDrivers,
-            Set<Subject> unexpectedThieves) {
+            Set<Subject> unexpectedThieves, List<Grant> outsiderGrants) {
     }
 
     public record Escalation(String permission, Grant grant) {

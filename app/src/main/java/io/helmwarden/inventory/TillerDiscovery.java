@@ -237,7 +237,9 @@ public final class TillerDiscovery {
         Optional<Tiller.Certificate> certificate = secret.map(Secret::getData).map(data -> data.get("tls.crt"))
                 .flatMap(TillerDiscovery::certificate);
         boolean caPresent = secret.map(Secret::getData).map(data -> data.containsKey("ca.crt")).orElse(false);
-        return new Tiller.Tls(enabled, verify, source, certificate, caPresent, secretName);
+        Optional<Tiller.Certificate> clientCa = secret.map(Secret::getData).map(data -> data.get("ca.crt"))
+                .flatMap(TillerDiscovery::certificate);
+        return new Tiller.Tls(enabled, verify, source, certificate, caPresent, clientCa, secretName);
     }
 
     private static String describeTls(Optional<Boolean> tlsFlag, Optional<Boolean> verifyFlag, Map<String, EnvVar> env) {
@@ -272,7 +274,7 @@ public final class TillerDiscovery {
             }
             return Optional.of(new Tiller.Certificate(certificate.getSubjectX500Principal().getName(),
                     certificate.getIssuerX500Principal().getName(), List.copyOf(sans),
-                    certificate.getNotAfter().toInstant()));
+                    certificate.getNotAfter().toInstant(), Tiller.Certificate.sha256(certificate.getEncoded())));
         } catch (IllegalArgumentException | CertificateException e) {
             // Not base64 or not a certificate: the Tiller's facts say "no certificate known".
             return Optional.empty();
@@ -384,16 +386,27 @@ public final class TillerDiscovery {
                 rbac.whoCan(AccessRequest.of("list", "", "pods", namespace)));
         Set<Subject> drivers = subjects(driverGrants);
         Set<Subject> thieves = new LinkedHashSet<>();
+        List<Grant> thiefGrants = new ArrayList<>();
         for (var request : List.of(AccessRequest.of("create", "", "pods", namespace),
                 AccessRequest.of("get", "", "secrets", namespace), AccessRequest.of("list", "", "secrets", namespace))) {
-            thieves.addAll(subjects(controlPlaneExcluded(rbac.whoCan(request))));
+            thiefGrants.addAll(controlPlaneExcluded(rbac.whoCan(request)));
         }
+        thieves.addAll(subjects(thiefGrants));
         Set<Subject> expected = new LinkedHashSet<>();
         expected.add(new Subject(null, "ServiceAccount", identity.user().substring(identity.user().lastIndexOf(':') + 1),
                 namespace));
         Set<String> teamGroups = team.map(Team::groups).orElse(Set.of());
+        Set<Subject> unexpectedDrivers = unexpected(drivers, expected, teamGroups, rbac);
+        Set<Subject> unexpectedThieves = unexpected(thieves, expected, teamGroups, rbac);
+        // The bindings through which outsiders reach it, each once: what restrict-drivers would change.
+        Set<String> seen = new java.util.HashSet<>();
+        List<Grant> outsiderGrants = Stream.concat(driverGrants.stream(), thiefGrants.stream())
+                .filter(grant -> unexpectedDrivers.contains(RbacPolicy.normalized(grant))
+                        || unexpectedThieves.contains(RbacPolicy.normalized(grant)))
+                .filter(grant -> seen.add(grant.describeBinding() + "|" + RbacPolicy.normalized(grant)))
+                .toList();
         return new Tiller.Rbac(identity, grants, scope, clusterAdmin, escalations, drivers, thieves,
-                unexpected(drivers, expected, teamGroups, rbac), unexpected(thieves, expected, teamGroups, rbac));
+                unexpectedDrivers, unexpectedThieves, outsiderGrants);
     }
 
     private static List<Grant> intersect(List<Grant> first, List<Grant> second) {

@@ -54,29 +54,38 @@ public class CertificateAuthorities {
         return properties.keyEncryptionKey() != null && !properties.keyEncryptionKey().isBlank();
     }
 
-    /** The CA certificate a Tiller's clients and the Tiller itself trust. */
-    /** The subject of the CA Helm Warden holds for a Tiller's scope, without creating one. */
-    public java.util.Optional<String> caSubject(String tillerId) {
+    /** A CA as a Tiller's TLS Secret can be compared with it: its subject and SHA-256 fingerprint. */
+    public record HeldCa(String subject, String sha256) {
+    }
+
+    /** The CA Helm Warden holds for a Tiller's scope, without creating one. */
+    public java.util.Optional<HeldCa> heldCa(String tillerId) {
         if (!configured()) {
             return java.util.Optional.empty();
         }
-        String scope = properties.caScope() == PkiProperties.CaScope.CLUSTER ? tillerId.split("/", 2)[0] : tillerId;
-        return jdbc.sql("SELECT certificate_pem FROM certificate_authority WHERE scope = ?").param(scope)
-                .query((rs, row) -> subjectOf(rs.getString(1)))
+        return jdbc.sql("SELECT certificate_pem FROM certificate_authority WHERE scope = ?").param(scope(tillerId))
+                .query((rs, row) -> held(rs.getString(1)))
                 .optional();
     }
 
-    private static String subjectOf(String certificatePem) {
+    private static HeldCa held(String certificatePem) {
         try {
             var certificate = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
                     .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
                             certificatePem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            return certificate.getSubjectX500Principal().getName();
-        } catch (java.security.cert.CertificateException e) {
+            return new HeldCa(certificate.getSubjectX500Principal().getName(), HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded())));
+        } catch (java.security.cert.CertificateException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("the stored certificate authority cannot be read", e);
         }
     }
 
+    /** A Tiller's CA scope: the Tiller itself, or its cluster ({@link PkiProperties#caScope()}). */
+    private String scope(String tillerId) {
+        return properties.caScope() == PkiProperties.CaScope.CLUSTER ? tillerId.split("/", 2)[0] : tillerId;
+    }
+
+    /** The CA certificate a Tiller's clients and the Tiller itself trust. */
     public String caCertificatePem(String tillerId) {
         return authorityFor(tillerId).certificatePem();
     }
@@ -138,7 +147,7 @@ public class CertificateAuthorities {
         if (!configured()) {
             throw new NotConfigured();
         }
-        String scope = properties.caScope() == PkiProperties.CaScope.CLUSTER ? tillerId.split("/", 2)[0] : tillerId;
+        String scope = scope(tillerId);
         var stored = jdbc.sql("SELECT certificate_pem, private_key_encrypted, salt FROM certificate_authority WHERE scope = ?")
                 .param(scope)
                 .query((rs, row) -> CertificateAuthority.load(rs.getString(1),

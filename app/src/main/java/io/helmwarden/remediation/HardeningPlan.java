@@ -1,6 +1,9 @@
 package io.helmwarden.remediation;
 
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.helmwarden.inventory.Tiller;
+import io.helmwarden.rbac.Grant;
+import io.helmwarden.rbac.RbacPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -19,7 +23,44 @@ import java.util.stream.Collectors;
  * exactly what was previewed.
  */
 public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Optional<String> refusal,
-        List<String> toAccept, Map<String, String> parameters) {
+        List<String> toAccept, List<Option> options, Map<String, String> parameters) {
+
+    /**
+     * A change the plan offers but does not make unless the person ticks it, one by one: a cluster-wide binding
+     * reaches every namespace, so taking a subject out of it is never part of the default.
+     *
+     * @param id          what the form sends back (a ClusterRoleBinding's name and the subject, encoded)
+     * @param description what the person accepts, in words
+     */
+    public record Option(String id, String description) {
+    }
+
+    /** Parameter naming the chosen options, as the run keeps them. */
+    static final String CHOSEN = "clusterBindings";
+
+    /** The plan with more consequences to accept, which only the caller knows (e.g. client certificates). */
+    public HardeningPlan accepting(List<String> more) {
+        List<String> all = new ArrayList<>(toAccept);
+        all.addAll(more);
+        return new HardeningPlan(kind, tillerId, steps, refusal, List.copyOf(all), options, parameters);
+    }
+
+    /**
+     * The plan with the options the person ticked; ids the plan did not offer are refused, so a forged form
+     * cannot name another binding.
+     */
+    public HardeningPlan choosing(java.util.Collection<String> chosen) {
+        Set<String> offered = options.stream().map(Option::id).collect(Collectors.toSet());
+        List<String> unknown = chosen.stream().filter(id -> !offered.contains(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("not offered by this plan: " + String.join(", ", unknown));
+        }
+        Map<String, String> withChosen = new LinkedHashMap<>(parameters);
+        withChosen.put(CHOSEN, chosen.stream().sorted().distinct().collect(Collectors.joining(";")));
+        List<String> accepted = new ArrayList<>(toAccept);
+        options.stream().filter(option -> chosen.contains(option.id())).forEach(option -> accepted.add(option.description()));
+        return new HardeningPlan(kind, tillerId, steps, refusal, List.copyOf(accepted), options, Map.copyOf(withChosen));
+    }
 
     /** The remediations, named as the checks' {@code remediation} field names them. */
     public enum Kind {
@@ -30,7 +71,7 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
         DENY_INGRESS("deny-ingress", "Deny network ingress to the Tiller pods", "network-policy"),
         LIMIT_HISTORY("limit-history", "Limit release history", "history"),
         RESTRICT_SCOPE("restrict-scope", "Restrict Tiller to its team's namespaces", "service-account", "roles",
-                "cluster-bindings", "switch-account"),
+                "outside-bindings", "cluster-bindings", "switch-account"),
         RESTRICT_DRIVERS("restrict-drivers", "Remove who may drive or impersonate Tiller", "bindings");
 
         private final String id;
@@ -90,6 +131,7 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
         List<PlanStep> steps = new ArrayList<>();
         Map<String, String> parameters = new LinkedHashMap<>();
         List<String> toAccept = new ArrayList<>();
+        List<Option> options = new ArrayList<>();
         Optional<String> refusal = commonRefusal(tiller);
         if ((kind == Kind.ENABLE_TLS_VERIFY || kind == Kind.ROTATE_CERTIFICATE) && !settings.certificatesConfigured()) {
             refusal = refusal.or(() -> Optional.of("helmwarden.pki.key-encryption-key is not set: Helm Warden keeps no"
@@ -133,7 +175,6 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
                         "a certificate from Helm Warden's CA with the loopback and Service SANs; ca.crt = that CA"));
                 steps.add(new PlanStep("configure", "Restart Tiller with it", "pods serve the old certificate",
                         "pods restarted (a pod-template annotation changes); every other field kept"));
-                toAccept.add("Clients whose certificates come from another CA must get one from Helm Warden's CA");
             }
             case LISTEN_LOCALHOST -> {
                 if (tiller.exposure().loopbackOnly()) {
@@ -202,6 +243,32 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
                                 + " (core, apps, batch, extensions, networking, policy, autoscaling; get its namespace)\n"
                                 + "Role + RoleBinding " + STORAGE_ROLE + " in " + tiller.storage().namespace() + " ("
                                 + parameters.get("storage") + ")"));
+                // RoleBindings that give its accounts rights outside the new scope: inside the team they are
+                // taken apart; in another team's namespace Helm Warden writes nothing, so they are named instead.
+                Set<String> accounts = new java.util.HashSet<>(List.of(account, tiller.serviceAccount()));
+                SortedSet<String> inTeam = new TreeSet<>();
+                SortedSet<String> elsewhere = new TreeSet<>();
+                tiller.rbac().grants().stream()
+                        .filter(g -> "RoleBinding".equals(g.bindingKind()) && !allowed.contains(g.namespace()))
+                        .filter(g -> !(g.namespace().equals(tiller.storage().namespace())
+                                && STORAGE_ROLE.equals(g.bindingName())))
+                        .filter(g -> isAccount(g, tiller.namespace(), accounts))
+                        .forEach(g -> (teamNamespaces.contains(g.namespace()) ? inTeam : elsewhere)
+                                .add(g.namespace() + "/" + g.bindingName()));
+                parameters.put("roleBindings", String.join(";", inTeam));
+                steps.add(new PlanStep("outside-bindings", "Remove its RoleBindings outside the new scope",
+                        inTeam.isEmpty() && elsewhere.isEmpty() ? "none"
+                                : String.join("\n", inTeam.stream().map(b -> "RoleBinding " + b).toList())
+                                        + (inTeam.isEmpty() || elsewhere.isEmpty() ? "" : "\n")
+                                        + String.join("\n", elsewhere.stream().map(b -> "RoleBinding " + b
+                                                + " (not the team's namespace)").toList()),
+                        inTeam.isEmpty() ? "nothing to change in the team's namespaces"
+                                : "its service account is no subject of " + inTeam
+                                        + " (a binding left without subjects is deleted)"));
+                elsewhere.forEach(binding -> toAccept.add("RoleBinding " + binding + " keeps granting this Tiller rights"
+                        + " in namespace " + binding.substring(0, binding.indexOf('/')) + ", which is not team "
+                        + tiller.team().orElse("?") + "'s: Helm Warden writes nothing there on this team's behalf; that"
+                        + " namespace's owner or a platform admin removes the Tiller's account from it"));
                 var clusterWide = tiller.rbac().grants().stream().filter(g -> g.clusterWide())
                         .map(g -> g.describeBinding()).distinct().toList();
                 steps.add(new PlanStep("cluster-bindings", "Remove its cluster-wide bindings",
@@ -225,18 +292,30 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
                 }
                 parameters.put("subjects", subjects.stream().map(HardeningPlan::encodeSubject)
                         .collect(Collectors.joining(";")));
+                var clusterWide = tiller.rbac().outsiderGrants().stream().filter(Grant::clusterWide)
+                        .filter(g -> "ClusterRoleBinding".equals(g.bindingKind())).toList();
                 steps.add(new PlanStep("bindings", "Remove them from the RoleBindings in " + tiller.namespace(),
                         subjects.stream().map(HardeningPlan::describeSubject).collect(Collectors.joining("\n")),
                         "these subjects are no longer subjects of RoleBindings in " + tiller.namespace()
-                                + " that let them create pods or port-forward; bindings keep their other subjects;"
-                                + " ClusterRoleBindings are reported, not changed"));
-                subjects.forEach(subject -> toAccept.add(describeSubject(subject)
-                        + " loses the right to create pods or port-forward in " + tiller.namespace()));
+                                + " that let them create pods or port-forward; bindings keep their other subjects"
+                                + (clusterWide.isEmpty() ? "" : "\nClusterRoleBindings: only those ticked below"
+                                        + " change; the others are left as they are")));
+                subjects.stream().filter(subject -> tiller.rbac().outsiderGrants().stream()
+                                .anyMatch(g -> !g.clusterWide() && RbacPolicy.normalized(g).equals(subject)))
+                        .forEach(subject -> toAccept.add(describeSubject(subject)
+                                + " loses the right to create pods or port-forward in " + tiller.namespace()));
+                clusterWide.stream().collect(Collectors.toMap(
+                                g -> g.bindingName() + "|" + encodeSubject(RbacPolicy.normalized(g)), g -> g, (a, b) -> a,
+                                java.util.TreeMap::new))
+                        .forEach((id, g) -> options.add(new Option(id, describeSubject(RbacPolicy.normalized(g))
+                                + " is taken out of ClusterRoleBinding " + g.bindingName() + " (" + g.roleKind() + " "
+                                + g.roleName() + "): it loses what that binding gives in every namespace of the"
+                                + " cluster, not only in " + tiller.namespace())));
             }
             default -> throw new IllegalStateException("unknown remediation " + kind);
         }
         return new HardeningPlan(kind, tiller.id(), List.copyOf(steps), refusal, List.copyOf(toAccept),
-                Map.copyOf(parameters));
+                List.copyOf(options), Map.copyOf(parameters));
     }
 
     /** Why no remediation can rewrite this Tiller's workload, when none can. */
@@ -255,6 +334,12 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
                     + "): its flags cannot be rewritten safely; change the command by hand");
         }
         return Optional.empty();
+    }
+
+    private static boolean isAccount(Grant grant, String namespace, Set<String> accounts) {
+        Subject subject = RbacPolicy.normalized(grant);
+        return "ServiceAccount".equals(subject.getKind()) && namespace.equals(subject.getNamespace())
+                && accounts.contains(subject.getName());
     }
 
     static String encodeSubject(io.fabric8.kubernetes.api.model.rbac.Subject subject) {

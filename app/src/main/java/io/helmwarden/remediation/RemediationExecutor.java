@@ -286,6 +286,11 @@ public class RemediationExecutor implements DisposableBean {
         if (listed != null && !listed.isBlank()) {
             Stream.of(listed.split(",")).map(String::strip).filter(ns -> !ns.isEmpty()).forEach(namespaces::add);
         }
+        String bindings = run.parameters().get("roleBindings");
+        if (bindings != null && !bindings.isBlank()) {
+            Stream.of(bindings.split(";")).filter(b -> !b.isBlank())
+                    .map(b -> b.contains("/") ? b.substring(0, b.indexOf('/')).strip() : "").forEach(namespaces::add);
+        }
         return namespaces;
     }
 

@@ -77,6 +77,7 @@ final class TillerHardening implements RemediationSteps {
             case "history" -> history();
             case "service-account" -> serviceAccount();
             case "roles" -> roles();
+            case "outside-bindings" -> outsideBindings();
             case "cluster-bindings" -> clusterBindings();
             case "switch-account" -> switchAccount();
             case "bindings" -> removeDrivers();
@@ -277,10 +278,59 @@ final class TillerHardening implements RemediationSteps {
         }
     }
 
+    /**
+     * The Tiller's service accounts leave the RoleBindings the plan listed (the team's namespaces outside the new
+     * scope); a binding left without subjects is deleted. Bindings that changed since the preview are judged
+     * again: only the Tiller's own accounts are ever taken out.
+     */
+    private String outsideBindings() {
+        List<String> accounts = tillerAccounts();
+        List<String> done = new ArrayList<>();
+        for (String listed : parameters.getOrDefault("roleBindings", "").split(";")) {
+            int slash = listed.indexOf('/');
+            if (slash <= 0) {
+                continue;
+            }
+            String namespace = listed.substring(0, slash);
+            String name = listed.substring(slash + 1);
+            var bindings = client.rbac().roleBindings().inNamespace(namespace);
+            var binding = bindings.withName(name).get();
+            if (binding == null) {
+                done.add(listed + " already gone");
+                continue;
+            }
+            List<Subject> subjects = Objects.requireNonNullElse(binding.getSubjects(), List.of());
+            List<Subject> kept = subjects.stream().filter(s -> !isTillerAccount(s, namespace, accounts)).toList();
+            if (kept.size() == subjects.size()) {
+                done.add(listed + " no longer names it");
+            } else if (kept.isEmpty()) {
+                bindings.withName(name).delete();
+                done.add(listed + " deleted");
+            } else {
+                var changed = new RoleBindingBuilder(binding).withSubjects(kept).build();
+                update(() -> bindings.resource(changed).update(), "RoleBinding " + listed);
+                done.add(listed + ": its account removed, " + kept.size() + " others kept");
+            }
+        }
+        return done.isEmpty() ? "no RoleBinding outside the new scope in the team's namespaces" : String.join("; ", done);
+    }
+
+    private List<String> tillerAccounts() {
+        return List.of(parameters.get("serviceAccount"), parameters.getOrDefault("previousServiceAccount",
+                parameters.get("serviceAccount")));
+    }
+
+    /** A subject is one of the Tiller's accounts; a ServiceAccount without a namespace is in the binding's. */
+    private boolean isTillerAccount(Subject subject, String bindingNamespace, List<String> accounts) {
+        String namespace = subject.getNamespace() == null || subject.getNamespace().isEmpty() ? bindingNamespace
+                : subject.getNamespace();
+        return "ServiceAccount".equals(subject.getKind()) && run.namespace().equals(namespace)
+                && accounts.contains(subject.getName());
+    }
+
     /** The Tiller's service accounts (the one it had and the one it gets) lose every cluster-wide binding. */
     private String clusterBindings() {
-        List<String> accounts = List.of(parameters.get("serviceAccount"), parameters.getOrDefault("previousServiceAccount",
-                parameters.get("serviceAccount")));
+        List<String> accounts = tillerAccounts();
         List<String> done = new ArrayList<>();
         for (ClusterRoleBinding binding : client.rbac().clusterRoleBindings().list().getItems()) {
             List<Subject> subjects = Objects.requireNonNullElse(binding.getSubjects(), List.of());
@@ -327,14 +377,26 @@ final class TillerHardening implements RemediationSteps {
                 done.add("RoleBinding " + name + ": " + (subjects.size() - kept.size()) + " subjects removed");
             }
         }
-        List<String> clusterWide = client.rbac().clusterRoleBindings().list().getItems().stream()
-                .filter(b -> Objects.requireNonNullElse(b.getSubjects(), List.<Subject>of()).stream()
-                        .anyMatch(s -> unwanted.contains(HardeningPlan.encodeSubject(s))))
-                .filter(b -> letsDrive("ClusterRole", b.getRoleRef().getName()))
-                .map(b -> b.getMetadata().getName()).toList();
-        return (done.isEmpty() ? "no RoleBinding in " + run.namespace() + " to change" : String.join("; ", done))
-                + (clusterWide.isEmpty() ? "" : "; left for a person to review (cluster-wide): ClusterRoleBinding "
-                        + String.join(", ", clusterWide));
+        List<String> chosen = List.of(parameters.getOrDefault(HardeningPlan.CHOSEN, "").split(";")).stream()
+                .filter(id -> id.contains("|")).toList();
+        for (String id : chosen) {
+            String name = id.substring(0, id.indexOf('|'));
+            String subject = id.substring(id.indexOf('|') + 1);
+            ClusterRoleBinding binding = client.rbac().clusterRoleBindings().withName(name).get();
+            List<Subject> subjects = binding == null ? List.of() : Objects.requireNonNullElse(binding.getSubjects(), List.of());
+            List<Subject> kept = subjects.stream().filter(s -> !subject.equals(HardeningPlan.encodeSubject(s))).toList();
+            if (kept.size() == subjects.size()) {
+                done.add("ClusterRoleBinding " + name + " no longer names " + subject.replace('|', ' ').strip());
+            } else if (kept.isEmpty()) {
+                client.rbac().clusterRoleBindings().withName(name).delete();
+                done.add("ClusterRoleBinding " + name + " deleted");
+            } else {
+                ClusterRoleBinding changed = new ClusterRoleBindingBuilder(binding).withSubjects(kept).build();
+                update(() -> client.rbac().clusterRoleBindings().resource(changed).update(), "ClusterRoleBinding " + name);
+                done.add("ClusterRoleBinding " + name + ": 1 subject removed, " + kept.size() + " others kept");
+            }
+        }
+        return done.isEmpty() ? "no binding to change" : String.join("; ", done);
     }
 
     /** A ServiceAccount subject written without a namespace means the binding's own. */

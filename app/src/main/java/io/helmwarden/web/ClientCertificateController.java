@@ -157,29 +157,37 @@ class ClientCertificateController {
     }
 
     /**
-     * Why a client certificate from Helm Warden's CA would not work with this Tiller, if it would not: Tiller
-     * verifies clients against the CA beside its own served certificate, so a Tiller serving a certificate from
-     * a CA Helm Warden does not hold would refuse every certificate handed out here, and helm's --tls-verify
-     * with the bundled ca.crt would refuse the Tiller.
+     * Why a client certificate from Helm Warden's CA would not work with this Tiller, if it would not. Tiller
+     * verifies clients against the CA in its Secret's ca.crt, and helm's --tls-verify checks the served
+     * certificate against the bundled ca.crt: both must be Helm Warden's CA for this Tiller, compared by
+     * fingerprint and issuer (a subject alone can be copied).
      */
     private java.util.Optional<String> foreignCa(Tiller tiller) {
         if (!tiller.tls().enabled() || !certificates.configured()) {
             return java.util.Optional.empty();
         }
-        var served = tiller.tls().certificate();
+        var tls = tiller.tls();
+        var served = tls.certificate();
         if (served.isEmpty()) {
             return java.util.Optional.of("Helm Warden cannot read the certificate this Tiller serves (Secret "
-                    + tiller.tls().secretName() + "), so it cannot tell whether a certificate from its CA would be"
+                    + tls.secretName() + "), so it cannot tell whether a certificate from its CA would be"
                     + " accepted: it issues none. Take over TLS with \"Issue a new server certificate\" first.");
         }
-        var ours = certificates.caSubject(tiller.id());
-        if (ours.isPresent() && ours.get().equals(served.get().issuer())) {
-            return java.util.Optional.empty();
+        var ours = certificates.heldCa(tiller.id());
+        if (ours.isEmpty() || !ours.get().subject().equals(served.get().issuer())) {
+            return java.util.Optional.of("This Tiller serves a certificate issued by " + served.get().issuer()
+                    + ", a CA Helm Warden does not hold: helm would refuse the Tiller with the ca.crt handed out here,"
+                    + " and Tiller would refuse any client certificate issued here. Take over TLS with \"Issue a new"
+                    + " server certificate\" (every client certificate of the old CA then stops working), then come back.");
         }
-        return java.util.Optional.of("This Tiller serves a certificate issued by " + served.get().issuer()
-                + ", a CA Helm Warden does not hold: Tiller would refuse any client certificate issued here. Take"
-                + " over TLS with \"Issue a new server certificate\" (every client certificate of the old CA then"
-                + " stops working), then come back.");
+        if (tls.verify() && (tls.clientCa().isEmpty() || !tls.clientCa().get().sha256().equals(ours.get().sha256()))) {
+            return java.util.Optional.of("This Tiller verifies clients against " + tls.clientCa()
+                    .map(ca -> "the CA " + ca.subject() + " (fingerprint " + ca.sha256().substring(0, 16) + "…)")
+                    .orElse("no readable CA") + " in Secret " + tls.secretName() + "'s ca.crt, not Helm Warden's CA"
+                    + " for it: Tiller would refuse any client certificate issued here. Take over TLS with \"Issue a new"
+                    + " server certificate\", which writes Helm Warden's CA as ca.crt, then come back.");
+        }
+        return java.util.Optional.empty();
     }
 
     /** People of the owning team and admins use a Tiller; auditors only look. */

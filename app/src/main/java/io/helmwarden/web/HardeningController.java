@@ -8,6 +8,7 @@ import io.helmwarden.remediation.HardeningPlan;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationRun;
 import io.helmwarden.remediation.RemediationRuns;
+import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.tenancy.Viewer;
 import jakarta.servlet.http.HttpServletResponse;
@@ -45,6 +46,7 @@ class HardeningController {
     private final RemediationPermission permission;
     private final Teams teams;
     private final HardeningPlan.Settings settings;
+    private final CertificateAuthorities certificates;
 
     HardeningController(FleetState fleet, RemediationExecutor executor, RemediationRuns runs, ObjectAccess access,
             RemediationPermission permission, Teams teams, CertificateAuthorities certificates,
@@ -57,6 +59,7 @@ class HardeningController {
         this.permission = permission;
         this.teams = teams;
         this.settings = new HardeningPlan.Settings(historyMax, keepService, certificates.configured());
+        this.certificates = certificates;
     }
 
     @GetMapping(ROUTE)
@@ -70,14 +73,28 @@ class HardeningController {
     @PostMapping(ROUTE)
     String start(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
             @PathVariable String remediation, @RequestParam(defaultValue = "") String confirm,
-            @RequestParam(defaultValue = "false") boolean accepted, Authentication authentication, Model model,
-            HttpServletResponse response) {
+            @RequestParam(defaultValue = "false") boolean accepted,
+            @RequestParam(name = "option", defaultValue = "") List<String> chosen, Authentication authentication,
+            Model model, HttpServletResponse response) {
         Tiller tiller = access.tiller(cluster, namespace, name, authentication).tiller();
         Viewer viewer = Viewer.of(authentication);
         if (!permission.mayRun(viewer, tiller)) {
             throw new AccessDeniedException("may not remediate " + tiller.id());
         }
         HardeningPlan plan = plan(remediation, tiller);
+        chosen = chosen.stream().filter(id -> !id.isBlank()).toList();
+        if (!chosen.isEmpty() && !viewer.roles().contains(Role.PLATFORM_ADMIN)) {
+            // A cluster-wide binding belongs to no team: only a platform admin changes it.
+            throw new AccessDeniedException("only a platform admin changes cluster-wide bindings");
+        }
+        try {
+            plan = plan.choosing(chosen);
+        } catch (IllegalArgumentException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            addPreview(plan, tiller, viewer, model);
+            model.addAttribute("error", "The plan changed since the preview: " + e.getMessage() + ". Review it again.");
+            return "remediation/hardening";
+        }
         // cluster/namespace/name: the same namespace and name exist on every cluster.
         String expected = tiller.id();
         String error;
@@ -106,8 +123,40 @@ class HardeningController {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         List<String> teamNamespaces = tiller.team().flatMap(teams::find)
                 .map(team -> team.namespaces().getOrDefault(tiller.cluster(), List.of())).orElse(List.of());
-        return HardeningPlan.of(kind, tiller, settings, teamNamespaces,
+        HardeningPlan plan = HardeningPlan.of(kind, tiller, settings, teamNamespaces,
                 kind == HardeningPlan.Kind.RESTRICT_SCOPE ? releaseNamespaces(tiller) : Map.of());
+        return kind == HardeningPlan.Kind.ROTATE_CERTIFICATE || kind == HardeningPlan.Kind.ENABLE_TLS_VERIFY
+                ? plan.accepting(clientCertificateImpact(tiller)) : plan;
+    }
+
+    /**
+     * Which client certificates stop working once ca.crt is Helm Warden's CA for the Tiller: every one the CA
+     * in ca.crt now issued, when that is another CA. Helm Warden holds no list of another CA's certificates, so
+     * it names the CA; those it issued itself are listed by serial and person, and keep (or start) working.
+     */
+    private List<String> clientCertificateImpact(Tiller tiller) {
+        if (!certificates.configured()) {
+            return List.of();
+        }
+        var held = certificates.heldCa(tiller.id());
+        var current = tiller.tls().clientCa();
+        List<String> impact = new java.util.ArrayList<>();
+        if (current.isPresent() && held.map(ca -> !ca.sha256().equals(current.get().sha256())).orElse(true)) {
+            impact.add("Every client certificate issued by " + current.get().subject() + " (the CA in Secret "
+                    + tiller.tls().secretName() + "'s ca.crt now, fingerprint " + current.get().sha256().substring(0, 16)
+                    + "…) stops working. Helm Warden did not issue them and holds no list of them: tell the people"
+                    + " who use this Tiller to get one here.");
+        } else if (current.isEmpty() && tiller.tls().caPresent()) {
+            impact.add("Every client certificate accepted today stops working: the ca.crt in Secret "
+                    + tiller.tls().secretName() + " cannot be read, so Helm Warden cannot say which CA issued them.");
+        }
+        var ours = certificates.issued(tiller.id()).stream().filter(issued -> "client".equals(issued.kind())).toList();
+        boolean oursWorkToday = current.isPresent() && held.map(ca -> ca.sha256().equals(current.get().sha256()))
+                .orElse(false);
+        ours.forEach(issued -> impact.add("Client certificate " + issued.serial() + " of " + issued.issuedTo()
+                + " (until " + issued.notAfter() + ", from Helm Warden's CA) " + (oursWorkToday ? "keeps working"
+                : "works again") + "."));
+        return impact;
     }
 
     /** Each release's target namespace, from its newest revision (decoded now if the inventory has not yet). */
@@ -127,6 +176,7 @@ class HardeningController {
         model.addAttribute("tiller", tiller);
         model.addAttribute("plan", plan);
         model.addAttribute("mayRun", permission.mayRun(viewer, tiller));
+        model.addAttribute("mayChoose", viewer.roles().contains(Role.PLATFORM_ADMIN));
         model.addAttribute("runs", runs.forTiller(tiller.id()).stream()
                 .filter(run -> run.remediation().equals(plan.kind().id())).toList());
     }

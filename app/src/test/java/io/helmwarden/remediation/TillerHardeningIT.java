@@ -170,8 +170,23 @@ class TillerHardeningIT {
                 .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
                 .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace(ns).endSubject().build())
                 .create();
+        // Rights outside the new scope through RoleBindings: one in the team's own namespace (taken apart), one in
+        // a namespace that is not the team's (named, never written).
+        // (edit/admin are aggregated roles; with no controller manager here their rules stay empty.)
+        admin.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                .withNewMetadata().withName("harden-workloads").endMetadata()
+                .addNewRule().withApiGroups("apps").withResources("deployments").withVerbs("*").endRule().build()).create();
+        for (String namespace : List.of(ns, "kube-public")) {
+            admin.rbac().roleBindings().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                    .withNewMetadata().withName("tiller-edit").endMetadata()
+                    .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "harden-workloads")
+                    .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace(ns).endSubject()
+                    .addNewSubject().withKind("User").withName("olga").withApiGroup("rbac.authorization.k8s.io").endSubject()
+                    .build()).create();
+        }
         await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller(id(ns))
-                .map(s -> checks(s.tiller()).contains("tiller-cluster-admin")).orElse(false));
+                .map(s -> checks(s.tiller()).contains("tiller-cluster-admin") && s.tiller().rbac().grants().stream()
+                        .anyMatch(g -> "kube-public".equals(g.namespace()))).orElse(false));
         Tiller tiller = tillerNow(ns);
         assertThat(tiller.team()).contains("harden");
         String account = "system:serviceaccount:" + ns + ":tiller";
@@ -179,7 +194,11 @@ class TillerHardeningIT {
 
         HardeningPlan plan = HardeningPlan.of(HardeningPlan.Kind.RESTRICT_SCOPE, tiller, SETTINGS,
                 List.of("harden-scope", "harden-apps-1", "harden-apps-2"), Map.of("app0", "apps", "app1", "harden-apps-1"));
-        assertThat(plan.toAccept()).singleElement().asString().contains("release app0 (namespace apps)");
+        assertThat(plan.toAccept()).hasSize(2).anySatisfy(item -> assertThat(item).contains("release app0 (namespace apps)"))
+                .anySatisfy(item -> assertThat(item).startsWith("RoleBinding kube-public/tiller-edit keeps granting"));
+        assertThat(plan.steps()).filteredOn(step -> step.name().equals("outside-bindings")).singleElement()
+                .satisfies(step -> assertThat(step.before()).contains("RoleBinding " + ns + "/tiller-edit",
+                        "RoleBinding kube-public/tiller-edit (not the team's namespace)"));
         RemediationRun run = awaitFinished(executor.startHardening(plan, tiller, ADMIN).id());
 
         assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
@@ -194,6 +213,14 @@ class TillerHardeningIT {
         assertThat(allowed(account, "kube-system")).isFalse();
         assertThat(allowed(account, "")).isFalse();
         assertThat(allowed("system:serviceaccount:" + ns + ":default", "harden-apps-1")).isFalse();
+        // Inside the team: the Tiller's account is out of the binding, the person in it keeps it.
+        assertThat(allowed("system:serviceaccount:" + ns + ":default", ns)).isFalse();
+        assertThat(admin.rbac().roleBindings().inNamespace(ns).withName("tiller-edit").get().getSubjects())
+                .extracting(io.fabric8.kubernetes.api.model.rbac.Subject::getName).containsExactly("olga");
+        // Outside the team: untouched, as the preview said.
+        assertThat(admin.rbac().roleBindings().inNamespace("kube-public").withName("tiller-edit").get().getSubjects())
+                .hasSize(2);
+        assertThat(allowed("system:serviceaccount:" + ns + ":default", "kube-public")).isTrue();
     }
 
     @Test
@@ -211,20 +238,48 @@ class TillerHardeningIT {
                 .addNewSubject().withKind("Group").withName("harden-leads").withApiGroup("rbac.authorization.k8s.io").endSubject()
                 .addNewSubject().withKind("User").withName("mallory").withApiGroup("rbac.authorization.k8s.io").endSubject()
                 .build()).create();
+        // Two outsiders who may port-forward in every namespace, through one ClusterRoleBinding.
+        admin.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                .withNewMetadata().withName("harden-port-forwarder").endMetadata()
+                .addNewRule().withApiGroups("").withResources("pods").withVerbs("get", "list").endRule()
+                .addNewRule().withApiGroups("").withResources("pods/portforward").withVerbs("create").endRule().build())
+                .create();
+        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+                .withName("harden-forward-everywhere").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "harden-port-forwarder")
+                .addNewSubject().withKind("User").withName("eve").withApiGroup("rbac.authorization.k8s.io").endSubject()
+                .addNewSubject().withKind("User").withName("trent").withApiGroup("rbac.authorization.k8s.io").endSubject()
+                .build()).create();
         await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller(id(ns))
-                .map(s -> checks(s.tiller()).contains("unexpected-drivers")).orElse(false));
+                .map(s -> checks(s.tiller()).contains("unexpected-drivers")
+                        && s.tiller().rbac().unexpectedDrivers().size() == 3).orElse(false));
         Tiller tiller = tillerNow(ns);
-        HardeningPlan plan = HardeningPlan.of(HardeningPlan.Kind.RESTRICT_DRIVERS, tiller, SETTINGS, List.of(), Map.of());
-        assertThat(plan.toAccept()).singleElement().asString().startsWith("User mallory loses");
+        HardeningPlan preview = HardeningPlan.of(HardeningPlan.Kind.RESTRICT_DRIVERS, tiller, SETTINGS, List.of(), Map.of());
+        assertThat(preview.toAccept()).singleElement().asString().startsWith("User mallory loses");
+        // The cluster-wide binding is offered subject by subject, never changed by default.
+        assertThat(preview.options()).extracting(HardeningPlan.Option::id).containsExactly(
+                "harden-forward-everywhere|User|eve|", "harden-forward-everywhere|User|trent|");
+        assertThat(preview.options().get(0).description()).contains("in every namespace of the cluster");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> preview.choosing(List.of("cluster-admin|Group|system:masters|")));
+        HardeningPlan plan = preview.choosing(List.of("harden-forward-everywhere|User|eve|"));
 
         RemediationRun run = awaitFinished(executor.startHardening(plan, tiller, ADMIN).id());
 
         assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("unexpected-drivers"));
+        // trent was not ticked: he still drives it, and the finding stays for him alone.
+        await().atMost(Duration.ofSeconds(20)).until(() -> tillerNow(ns).rbac().unexpectedDrivers().stream()
+                .map(io.fabric8.kubernetes.api.model.rbac.Subject::getName).toList().equals(List.of("trent")));
+        assertThat(checks(tillerNow(ns))).contains("unexpected-drivers");
         assertThat(admin.rbac().roleBindings().inNamespace(ns).withName("drivers").get().getSubjects())
                 .extracting(io.fabric8.kubernetes.api.model.rbac.Subject::getName).containsExactly("harden-leads");
         assertThat(portForward("mallory", List.of(), ns)).isFalse();
         assertThat(portForward("priya", List.of("harden-leads"), ns)).isTrue();
+        // Only the ticked subject left the cluster-wide binding.
+        assertThat(portForward("eve", List.of(), ns)).isFalse();
+        assertThat(portForward("trent", List.of(), ns)).isTrue();
+        assertThat(admin.rbac().clusterRoleBindings().withName("harden-forward-everywhere").get().getSubjects())
+                .extracting(io.fabric8.kubernetes.api.model.rbac.Subject::getName).containsExactly("trent");
     }
 
     private boolean portForward(String user, List<String> groups, String namespace) {

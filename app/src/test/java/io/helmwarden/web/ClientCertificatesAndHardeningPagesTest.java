@@ -8,6 +8,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.pki.CertificateAuthorities;
+import io.helmwarden.support.TillerTlsHandshake;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.remediation.HardeningPlan;
 import io.helmwarden.remediation.RemediationExecutor;
@@ -68,6 +70,9 @@ class ClientCertificatesAndHardeningPagesTest {
     @Autowired
     ClusterRegistry clusters;
 
+    @Autowired
+    CertificateAuthorities certificates;
+
     /**
      * The demo's payments Tiller serves a certificate from its own CA: certificates from Helm Warden's CA would be
      * refused by it, so none is issued until Helm Warden takes over TLS; then every bundle chains to the very
@@ -83,6 +88,18 @@ class ClientCertificatesAndHardeningPagesTest {
                 .with(as(RouteAccessTest.Person.TEAM_LEAD)).with(csrf())).andReturn().getResponse();
         assertThat(refused.getStatus()).isEqualTo(409);
         assertThat(refused.getContentType()).startsWith("text/html");
+
+        // Why: a bundle from Helm Warden's CA, had it been handed out, fails a real handshake with this Tiller.
+        var wouldFail = certificates.issueClientBundle("prod-eu/payments-tiller/tiller-deploy", "probe");
+        assertThat(TillerTlsHandshake.attempt(tillerSide(), new TillerTlsHandshake.HelmSide(
+                certificates.caCertificatePem("prod-eu/payments-tiller/tiller-deploy"), wouldFail.certificatePem(),
+                wouldFail.privateKeyPem()))).isPresent();
+        // The take-over's preview names what stops working: every certificate of the Tiller's own CA.
+        String takeOver = mvc.perform(get(TILLER + "/remediations/rotate-certificate")
+                .with(as(RouteAccessTest.Person.PLATFORM_ADMIN)).accept(MediaType.TEXT_HTML)).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(takeOver).contains("Every client certificate issued by CN=payments-tiller CA", "stops working",
+                "Helm Warden did not issue them");
 
         var tiller = fleet.tiller("prod-eu/payments-tiller/tiller-deploy").orElseThrow().tiller();
         var plan = HardeningPlan.of(HardeningPlan.Kind.ROTATE_CERTIFICATE, tiller, new HardeningPlan.Settings(200, false),
@@ -128,6 +145,18 @@ class ClientCertificatesAndHardeningPagesTest {
             certificate(zip.get("client.crt")).verify(tillerCa.getPublicKey());
             served.verify(certificate(zip.get("ca.crt")).getPublicKey());
         }
+        // And real handshakes, set up exactly as the Tiller's Secret and each bundle: both are accepted.
+        assertThat(TillerTlsHandshake.attempt(tillerSide(), new TillerTlsHandshake.HelmSide(files.get("ca.crt"),
+                files.get("client.crt"), pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null))))).isEmpty();
+        assertThat(TillerTlsHandshake.attempt(tillerSide(), new TillerTlsHandshake.HelmSide(generated.get("ca.crt"),
+                generated.get("client.crt"), generated.get("client.key")))).isEmpty();
+        // The Tiller really verifies clients: a certificate from any other CA is refused.
+        var stranger = io.helmwarden.pki.CertificateAuthority.create("someone else's CA", java.time.Instant.now()
+                .minusSeconds(60), java.time.Instant.now().plus(Duration.ofDays(1)));
+        var strangers = stranger.issueClient("mallory", java.time.Instant.now().minusSeconds(60),
+                java.time.Instant.now().plus(Duration.ofDays(1)));
+        assertThat(TillerTlsHandshake.attempt(tillerSide(), new TillerTlsHandshake.HelmSide(generated.get("ca.crt"),
+                strangers.certificatePem(), strangers.privateKeyPem()))).isPresent();
 
         String page = mvc.perform(get(TILLER + "/client-certificates").with(as(RouteAccessTest.Person.TEAM_MEMBER))
                 .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
@@ -158,6 +187,16 @@ class ClientCertificatesAndHardeningPagesTest {
         }
         assertThat(mvc.perform(get(TILLER + "/remediations/format-the-disk").with(as(RouteAccessTest.Person.PLATFORM_ADMIN))
                 .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getStatus()).isEqualTo(404);
+    }
+
+    /** The payments Tiller's TLS Secret as it is in the cluster now. */
+    private TillerTlsHandshake.TillerSide tillerSide() {
+        var data = clusters.find("prod-eu").orElseThrow().client().secrets().inNamespace("payments-tiller")
+                .withName(fleet.tiller("prod-eu/payments-tiller/tiller-deploy").orElseThrow().tiller().tls().secretName())
+                .get().getData();
+        java.util.function.Function<String, String> decoded = key -> new String(java.util.Base64.getDecoder()
+                .decode(data.get(key)), StandardCharsets.US_ASCII);
+        return new TillerTlsHandshake.TillerSide(decoded.apply("tls.crt"), decoded.apply("tls.key"), decoded.apply("ca.crt"));
     }
 
     private static java.security.cert.X509Certificate certificate(String pem) throws Exception {
