@@ -85,7 +85,8 @@ class ReleaseSummaries {
                 info.hasLastDeployed() ? Optional.of(Instant.ofEpochSecond(info.getLastDeployed().getSeconds()))
                         : Optional.empty(),
                 info.getDescription(),
-                !release.getConfig().getRaw().isBlank() || release.getConfig().getValuesCount() > 0);
+                !release.getConfig().getRaw().isBlank() || release.getConfig().getValuesCount() > 0,
+                release.getVersion());
     }
 
     /** A payload that is there but does not decode: remembered, with the reason. */

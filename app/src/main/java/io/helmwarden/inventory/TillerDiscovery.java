@@ -470,17 +470,26 @@ public final class TillerDiscovery {
         String release = labels.getOrDefault("NAME", meta.getName());
         // Tiller names every record <release>.v<revision>: the name gives the revision when the label is missing.
         var fromName = RECORD_NAME.matcher(meta.getName());
-        int revision = labels.get("VERSION") != null && labels.get("VERSION").strip().matches("\\d{1,9}")
-                ? Integer.parseInt(labels.get("VERSION").strip())
-                : fromName.matches() ? Integer.parseInt(fromName.group(2)) : 0;
+        Optional<ReleaseSummary> summary = summaries.apply(meta.getUid() + "@" + meta.getResourceVersion());
+        int revision;
+        String revisionSource;
+        if (labels.get("VERSION") != null && labels.get("VERSION").strip().matches("\\d{1,9}")) {
+            revision = Integer.parseInt(labels.get("VERSION").strip());
+            revisionSource = ReleaseRecord.FROM_LABEL;
+        } else if (fromName.matches()) {
+            revision = Integer.parseInt(fromName.group(2));
+            revisionSource = ReleaseRecord.FROM_NAME;
+        } else {
+            revision = summary.filter(ReleaseSummary::readable).map(ReleaseSummary::revision).orElse(0);
+            revisionSource = ReleaseRecord.FROM_PAYLOAD;
+        }
         if (!labels.containsKey("NAME") && fromName.matches()) {
             release = fromName.group(1);
         }
         Optional<Instant> modified = Optional.ofNullable(labels.getOrDefault("MODIFIED_AT", labels.get("CREATED_AT")))
                 .filter(value -> value.matches("\\d{1,12}")).map(value -> Instant.ofEpochSecond(Long.parseLong(value)));
         return new ReleaseRecord(object.getKind(), meta.getName(), meta.getUid(), meta.getResourceVersion(), release,
-                revision, labels.getOrDefault("STATUS", "UNKNOWN"), modified,
-                summaries.apply(meta.getUid() + "@" + meta.getResourceVersion()));
+                revision, revisionSource, labels.getOrDefault("STATUS", "UNKNOWN"), modified, summary);
     }
 
     private static Container tillerContainer(PodTemplateSpec template) {

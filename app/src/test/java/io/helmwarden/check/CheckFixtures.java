@@ -92,7 +92,7 @@ final class CheckFixtures {
         try {
             var release = ReleaseRecordCodec.decode(payload);
             return new ReleaseSummary(Optional.empty(), release.getNamespace(), release.getChart().getMetadata().getName(),
-                    "", "", Optional.empty(), Optional.empty(), "", false);
+                    "", "", Optional.empty(), Optional.empty(), "", false, release.getVersion());
         } catch (ReleaseDecodingException e) {
             return ReleaseSummary.unreadable(e.getMessage());
         }

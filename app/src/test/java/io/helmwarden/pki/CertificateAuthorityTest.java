@@ -3,31 +3,18 @@ package io.helmwarden.pki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.StringReader;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import io.helmwarden.support.TillerTlsHandshake;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,58 +85,9 @@ class CertificateAuthorityTest {
 
     /** A TLS server as Tiller runs it with --tls-verify, and a client presenting this certificate. */
     private boolean handshake(String clientCertificatePem, String clientKeyPem) throws Exception {
-        SSLContext serverContext = context(server.certificatePem(), server.privateKeyPem(), ca.certificatePem());
-        SSLContext clientContext = context(clientCertificatePem, clientKeyPem, ca.certificatePem());
-        try (var listener = (SSLServerSocket) serverContext.getServerSocketFactory()
-                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            listener.setNeedClientAuth(true);
-            var accepted = CompletableFuture.supplyAsync(() -> {
-                try (var socket = (SSLSocket) listener.accept()) {
-                    socket.startHandshake();
-                    socket.getOutputStream().write(42);
-                    socket.getOutputStream().flush();
-                    return true;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            boolean clientSucceeded;
-            try (var socket = (SSLSocket) clientContext.getSocketFactory()
-                    .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
-                socket.startHandshake();
-                // TLS 1.3 reports a refused client certificate only on the first read.
-                clientSucceeded = socket.getInputStream().read() == 42;
-            } catch (Exception e) {
-                clientSucceeded = false;
-            }
-            return accepted.get(10, TimeUnit.SECONDS) && clientSucceeded;
-        }
-    }
-
-    private static SSLContext context(String certificatePem, String keyPem, String caPem) throws Exception {
-        var certificates = java.security.cert.CertificateFactory.getInstance("X.509");
-        Certificate certificate = certificates.generateCertificate(new java.io.ByteArrayInputStream(certificatePem.getBytes()));
-        Certificate caCertificate = certificates.generateCertificate(new java.io.ByteArrayInputStream(caPem.getBytes()));
-        PrivateKey key;
-        try (var parser = new PEMParser(new StringReader(keyPem))) {
-            Object parsed = parser.readObject();
-            var converter = new JcaPEMKeyConverter();
-            key = parsed instanceof PEMKeyPair pair ? converter.getPrivateKey(pair.getPrivateKeyInfo())
-                    : converter.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) parsed);
-        }
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        keyStore.load(null, null);
-        keyStore.setKeyEntry("me", key, new char[0], new Certificate[] {certificate});
-        var keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keyStore, new char[0]);
-        KeyStore trustStore = KeyStore.getInstance("PKCS12");
-        trustStore.load(null, null);
-        trustStore.setCertificateEntry("ca", caCertificate);
-        var trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trustStore);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        return context;
+        return TillerTlsHandshake.attempt(
+                new TillerTlsHandshake.TillerSide(server.certificatePem(), server.privateKeyPem(), ca.certificatePem()),
+                new TillerTlsHandshake.HelmSide(ca.certificatePem(), clientCertificatePem, clientKeyPem)).isEmpty();
     }
 
     private static String pem(Object object) throws Exception {
