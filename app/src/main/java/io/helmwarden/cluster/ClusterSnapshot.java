@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -28,15 +29,17 @@ import java.util.Map;
  * @param replicaSets            only those no controller owns (a Deployment's own are its Deployment)
  * @param replicationControllers only those no controller owns
  * @param pods                   only those no controller owns: bare pods, as hand-made installs run Tiller
+ * @param jobs                   only those no controller owns (a CronJob's are not judged)
  */
 public record ClusterSnapshot(String clusterId, Instant takenAt, boolean synced, Map<String, String> errors,
         List<Namespace> namespaces, List<Deployment> deployments, List<StatefulSet> statefulSets,
         List<DaemonSet> daemonSets, List<Service> services, List<NetworkPolicy> networkPolicies,
         List<ClusterRole> clusterRoles, List<Role> roles, List<ClusterRoleBinding> clusterRoleBindings,
         List<RoleBinding> roleBindings, List<ConfigMap> releaseConfigMaps, List<Secret> secrets,
-        List<ReplicaSet> replicaSets, List<ReplicationController> replicationControllers, List<Pod> pods) {
+        List<ReplicaSet> replicaSets, List<ReplicationController> replicationControllers, List<Pod> pods,
+        List<Job> jobs) {
 
-    /** Without ReplicaSets, ReplicationControllers and Pods of their own (most fixtures have none). */
+    /** Without ReplicaSets, ReplicationControllers, Pods and Jobs of their own (most fixtures have none). */
     public ClusterSnapshot(String clusterId, Instant takenAt, boolean synced, Map<String, String> errors,
             List<Namespace> namespaces, List<Deployment> deployments, List<StatefulSet> statefulSets,
             List<DaemonSet> daemonSets, List<Service> services, List<NetworkPolicy> networkPolicies,
@@ -44,7 +47,7 @@ public record ClusterSnapshot(String clusterId, Instant takenAt, boolean synced,
             List<RoleBinding> roleBindings, List<ConfigMap> releaseConfigMaps, List<Secret> secrets) {
         this(clusterId, takenAt, synced, errors, namespaces, deployments, statefulSets, daemonSets, services,
                 networkPolicies, clusterRoles, roles, clusterRoleBindings, roleBindings, releaseConfigMaps, secrets,
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of());
     }
 
     public static ClusterSnapshot empty(String clusterId, Instant at) {

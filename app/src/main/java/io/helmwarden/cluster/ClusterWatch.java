@@ -63,6 +63,8 @@ public final class ClusterWatch implements AutoCloseable {
                 .runnableInformer(0), new UnownedItemStore<ReplicationController>());
         watch("Pod", () -> client.pods().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0),
                 new UnownedItemStore<Pod>());
+        watch("Job", () -> client.batch().v1().jobs().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0),
+                new UnownedItemStore<io.fabric8.kubernetes.api.model.batch.v1.Job>());
         watch("Service", () -> client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
         watch("NetworkPolicy", () -> client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), null);
         watch("ClusterRole", () -> client.rbac().clusterRoles().withLimit(LIST_PAGE).runnableInformer(0), null);
@@ -152,7 +154,8 @@ public final class ClusterWatch implements AutoCloseable {
         return new ClusterSnapshot(cluster.id(), clock.instant(), synced, Map.copyOf(errors),
                 list("Namespace"), list("Deployment"), list("StatefulSet"), list("DaemonSet"), list("Service"),
                 list("NetworkPolicy"), list("ClusterRole"), list("Role"), list("ClusterRoleBinding"), list("RoleBinding"),
-                list("ConfigMap"), list("Secret"), list("ReplicaSet"), list("ReplicationController"), list("Pod"));
+                list("ConfigMap"), list("Secret"), list("ReplicaSet"), list("ReplicationController"), list("Pod"),
+                list("Job"));
     }
 
     @SuppressWarnings("unchecked")

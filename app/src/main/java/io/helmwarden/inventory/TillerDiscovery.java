@@ -80,7 +80,10 @@ public final class TillerDiscovery {
                         1, p.getStatus() != null && p.getStatus().getContainerStatuses() != null
                                 && !p.getStatus().getContainerStatuses().isEmpty()
                                 && p.getStatus().getContainerStatuses().stream().allMatch(c -> Boolean.TRUE.equals(c.getReady()))
-                                ? 1 : 0)))
+                                ? 1 : 0)),
+                snapshot.jobs().stream().map(j -> new Workload("Job", j, j.getSpec().getTemplate(),
+                        orZero(j.getSpec().getParallelism() == null ? 1 : j.getSpec().getParallelism()),
+                        j.getStatus() == null || j.getStatus().getReady() == null ? 0 : j.getStatus().getReady())))
                 .flatMap(s -> s)
                 .filter(workload -> workload.template() != null && workload.template().getSpec() != null)
                 .filter(TillerDiscovery::isTiller)

@@ -117,7 +117,9 @@ final class CheckFixtures {
                 of(objects, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class).stream().filter(CheckFixtures::unowned).toList(),
                 of(objects, io.fabric8.kubernetes.api.model.ReplicationController.class).stream()
                         .filter(CheckFixtures::unowned).toList(),
-                of(objects, io.fabric8.kubernetes.api.model.Pod.class).stream().filter(CheckFixtures::unowned).toList());
+                of(objects, io.fabric8.kubernetes.api.model.Pod.class).stream().filter(CheckFixtures::unowned).toList(),
+                of(objects, io.fabric8.kubernetes.api.model.batch.v1.Job.class).stream().filter(CheckFixtures::unowned)
+                        .toList());
     }
 
     private static boolean unowned(HasMetadata object) {

@@ -77,9 +77,9 @@ class FleetInventoryIT {
             KubeApiServer server = KubeApiServer.shared();
             KubernetesClient admin = server.adminClient();
             admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("no-secrets")
-                    .endMetadata().addNewRule().withApiGroups("", "apps", "networking.k8s.io", "rbac.authorization.k8s.io")
+                    .endMetadata().addNewRule().withApiGroups("", "apps", "batch", "networking.k8s.io", "rbac.authorization.k8s.io")
                     .withResources("namespaces", "deployments", "statefulsets", "daemonsets", "replicasets", "pods",
-                            "replicationcontrollers", "services", "configmaps", "networkpolicies", "roles", "clusterroles",
+                            "replicationcontrollers", "jobs", "services", "configmaps", "networkpolicies", "roles", "clusterroles",
                             "rolebindings", "clusterrolebindings")
                     .withVerbs("get", "list", "watch").endRule().build()).createOr(existing -> existing.update());
             admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
@@ -181,7 +181,7 @@ class FleetInventoryIT {
 
     /**
      * The Tillers the helm CLI would find that are not a Deployment's, StatefulSet's or DaemonSet's, on the real
-     * API server: a bare Pod, an unowned ReplicaSet and ReplicationController, and a Deployment known only by its
+     * API server: a bare Pod, an unowned ReplicaSet, ReplicationController and Job, and a Deployment known only by its
      * pod labels and a mirrored image; the Deployment's own ReplicaSet and Pod are not counted again.
      */
     @Test
@@ -208,6 +208,12 @@ class FleetInventoryIT {
                 .withNewTemplate().withNewMetadata().withLabels(helmLabels).endMetadata().withNewSpec().addNewContainer()
                 .withName("tiller").withImage("ghcr.io/helm/tiller:v2.17.0").endContainer().endSpec().endTemplate()
                 .endSpec().build()).create();
+        // A Job nobody owns, as some install scripts run Tiller: found by its image alone.
+        admin.batch().v1().jobs().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata().withName("tiller-job").endMetadata().withNewSpec().withNewTemplate().withNewSpec()
+                .withRestartPolicy("Never").addNewContainer().withName("tiller")
+                .withImage("quay.io/mirror/kubernetes-helm/tiller@sha256:" + "ab".repeat(32)).endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
         var deployment = admin.apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps
                 .DeploymentBuilder().withNewMetadata().withName("mirror").endMetadata().withNewSpec().withReplicas(1)
                 .withNewSelector().withMatchLabels(helmLabels).endSelector().withNewTemplate().withNewMetadata()
@@ -231,12 +237,13 @@ class FleetInventoryIT {
                 .build()).create();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> fleet.cluster("real").map(inventory -> inventory.tillers()
-                .stream().filter(state -> state.tiller().namespace().equals(ns)).count() >= 4).orElse(false));
+                .stream().filter(state -> state.tiller().namespace().equals(ns)).count() >= 5).orElse(false));
         Thread.sleep(1000);
         var found = fleet.cluster("real").orElseThrow().tillers().stream().map(state -> state.tiller())
                 .filter(tiller -> tiller.namespace().equals(ns)).toList();
         assertThat(found).extracting(tiller -> tiller.workloadKind() + " " + tiller.name()).containsExactlyInAnyOrder(
-                "Pod tiller-by-hand", "ReplicaSet tiller-rs", "ReplicationController tiller-rc", "Deployment mirror");
+                "Pod tiller-by-hand", "ReplicaSet tiller-rs", "ReplicationController tiller-rc", "Deployment mirror",
+                "Job tiller-job");
         assertThat(found).filteredOn(tiller -> tiller.name().equals("mirror")).singleElement()
                 .satisfies(tiller -> assertThat(tiller.foundBy()).contains("on its pods"));
         assertThat(fleet.tiller("real/" + ns + "/tiller-by-hand").orElseThrow().findings())

@@ -282,6 +282,12 @@ class TillerHardeningIT {
                 .extracting(io.fabric8.kubernetes.api.model.rbac.Subject::getName).containsExactly("trent");
     }
 
+    /** The API server is shared with the other test classes: nobody may drive their Tillers cluster-wide. */
+    @org.junit.jupiter.api.AfterEach
+    void removeClusterWideDrivers() {
+        admin.rbac().clusterRoleBindings().withName("harden-forward-everywhere").delete();
+    }
+
     private boolean portForward(String user, List<String> groups, String namespace) {
         var review = admin.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
                 .withNewSpec().withUser(user).withGroups(groups)

@@ -174,6 +174,24 @@ class ClientCertificatesAndHardeningPagesTest {
         assertThat(garbage.getContentAsString()).contains("BEGIN CERTIFICATE REQUEST").doesNotContain("<script>alert");
     }
 
+    /** A cluster-wide binding belongs to no team: only an admin ticks one, and only one the plan offered. */
+    @Test
+    void onlyAPlatformAdminChangesClusterWideBindingsAndOnlyThoseOffered() throws Exception {
+        String route = TILLER + "/remediations/restrict-drivers";
+        var lead = mvc.perform(post(route).param("confirm", "prod-eu/payments-tiller/tiller-deploy")
+                .param("accepted", "true").param("option", "cluster-admin|Group|system:masters|")
+                .with(as(RouteAccessTest.Person.TEAM_LEAD)).with(csrf())).andReturn().getResponse();
+        assertThat(lead.getStatus()).isEqualTo(403);
+        var forged = mvc.perform(post(route).param("confirm", "prod-eu/payments-tiller/tiller-deploy")
+                .param("accepted", "true").param("option", "cluster-admin|Group|system:masters|")
+                .with(as(RouteAccessTest.Person.PLATFORM_ADMIN)).with(csrf())).andReturn().getResponse();
+        assertThat(forged.getStatus()).isEqualTo(400);
+        assertThat(forged.getContentAsString()).contains("The plan changed since the preview",
+                "not offered by this plan");
+        assertThat(runs.forTiller("prod-eu/payments-tiller/tiller-deploy"))
+                .noneMatch(run -> run.remediation().equals("restrict-drivers"));
+    }
+
     @Test
     void everyGuidedRemediationShowsItsPlan() throws Exception {
         for (HardeningPlan.Kind kind : HardeningPlan.Kind.values()) {
