@@ -50,6 +50,9 @@ public record HardeningPlan(Kind kind, String tillerId, List<PlanStep> steps, Op
      * cannot name another binding.
      */
     public HardeningPlan choosing(java.util.Collection<String> chosen) {
+        if (chosen.isEmpty()) {
+            return this;
+        }
         Set<String> offered = options.stream().map(Option::id).collect(Collectors.toSet());
         List<String> unknown = chosen.stream().filter(id -> !offered.contains(id)).toList();
         if (!unknown.isEmpty()) {

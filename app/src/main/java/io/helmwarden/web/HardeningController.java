@@ -150,12 +150,14 @@ class HardeningController {
             impact.add("Every client certificate accepted today stops working: the ca.crt in Secret "
                     + tiller.tls().secretName() + " cannot be read, so Helm Warden cannot say which CA issued them.");
         }
-        var ours = certificates.issued(tiller.id()).stream().filter(issued -> "client".equals(issued.kind())).toList();
+        java.time.Instant now = java.time.Instant.now();
+        var ours = certificates.issued(tiller.id()).stream().filter(issued -> "client".equals(issued.kind()))
+                .filter(issued -> issued.notAfter().isAfter(now)).toList();
         boolean oursWorkToday = current.isPresent() && held.map(ca -> ca.sha256().equals(current.get().sha256()))
                 .orElse(false);
         ours.forEach(issued -> impact.add("Client certificate " + issued.serial() + " of " + issued.issuedTo()
-                + " (until " + issued.notAfter() + ", from Helm Warden's CA) " + (oursWorkToday ? "keeps working"
-                : "works again") + "."));
+                + " (until " + issued.notAfter() + ", from Helm Warden's CA) " + (oursWorkToday ? "keeps working."
+                : "is accepted from then on (this Tiller refuses it today).")));
         return impact;
     }
 
