@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The steps of the remediations for Tiller's endpoint and rights ({@link HardeningPlan.Kind}), against the
@@ -292,25 +294,13 @@ final class TillerHardening implements RemediationSteps {
                 continue;
             }
             String namespace = listed.substring(0, slash);
-            String name = listed.substring(slash + 1);
-            var bindings = client.rbac().roleBindings().inNamespace(namespace);
-            var binding = bindings.withName(name).get();
+            var binding = client.rbac().roleBindings().inNamespace(namespace).withName(listed.substring(slash + 1)).get();
             if (binding == null) {
                 done.add(listed + " already gone");
                 continue;
             }
-            List<Subject> subjects = Objects.requireNonNullElse(binding.getSubjects(), List.of());
-            List<Subject> kept = subjects.stream().filter(s -> !isTillerAccount(s, namespace, accounts)).toList();
-            if (kept.size() == subjects.size()) {
-                done.add(listed + " no longer names it");
-            } else if (kept.isEmpty()) {
-                bindings.withName(name).delete();
-                done.add(listed + " deleted");
-            } else {
-                var changed = new RoleBindingBuilder(binding).withSubjects(kept).build();
-                update(() -> bindings.resource(changed).update(), "RoleBinding " + listed);
-                done.add(listed + ": its account removed, " + kept.size() + " others kept");
-            }
+            done.add(withoutSubjects(binding, s -> isTillerAccount(s, namespace, accounts))
+                    .orElse(listed + " no longer names it"));
         }
         return done.isEmpty() ? "no RoleBinding outside the new scope in the team's namespaces" : String.join("; ", done);
     }
@@ -333,70 +323,76 @@ final class TillerHardening implements RemediationSteps {
         List<String> accounts = tillerAccounts();
         List<String> done = new ArrayList<>();
         for (ClusterRoleBinding binding : client.rbac().clusterRoleBindings().list().getItems()) {
-            List<Subject> subjects = Objects.requireNonNullElse(binding.getSubjects(), List.of());
-            List<Subject> kept = subjects.stream().filter(s -> !("ServiceAccount".equals(s.getKind())
-                    && run.namespace().equals(s.getNamespace()) && accounts.contains(s.getName()))).toList();
-            if (kept.size() == subjects.size()) {
-                continue;
-            }
-            String name = binding.getMetadata().getName();
-            if (kept.isEmpty()) {
-                client.rbac().clusterRoleBindings().withName(name).delete();
-                done.add(name + " deleted");
-            } else {
-                ClusterRoleBinding changed = new ClusterRoleBindingBuilder(binding).withSubjects(kept).build();
-                update(() -> client.rbac().clusterRoleBindings().resource(changed).update(), "ClusterRoleBinding " + name);
-                done.add(name + ": subject removed, " + kept.size() + " others kept");
-            }
+            withoutSubjects(binding, s -> "ServiceAccount".equals(s.getKind()) && run.namespace().equals(s.getNamespace())
+                    && accounts.contains(s.getName())).ifPresent(done::add);
         }
         return done.isEmpty() ? "no cluster-wide binding of its service account" : String.join("; ", done);
     }
 
     /**
      * Takes the listed subjects out of the Tiller namespace's RoleBindings whose role lets them create pods or
-     * port-forward; a binding left without subjects is deleted. ClusterRoleBindings are named, not changed.
+     * port-forward, and each subject the person ticked out of its ClusterRoleBinding; a binding left without
+     * subjects is deleted.
      */
     private String removeDrivers() {
         List<String> unwanted = List.of(parameters.getOrDefault("subjects", "").split(";"));
+        Predicate<Subject> outsider = s -> unwanted.contains(HardeningPlan.encodeSubject(withDefaultNamespace(s)));
         List<String> done = new ArrayList<>();
         for (var binding : client.rbac().roleBindings().inNamespace(run.namespace()).list().getItems()) {
-            List<Subject> subjects = Objects.requireNonNullElse(binding.getSubjects(), List.of());
-            List<Subject> kept = subjects.stream().filter(s -> !unwanted.contains(HardeningPlan.encodeSubject(
-                    withDefaultNamespace(s)))).toList();
-            if (kept.size() == subjects.size() || !letsDrive(binding.getRoleRef().getKind(), binding.getRoleRef().getName())) {
-                continue;
-            }
-            String name = binding.getMetadata().getName();
-            if (kept.isEmpty()) {
-                client.rbac().roleBindings().inNamespace(run.namespace()).withName(name).delete();
-                done.add("RoleBinding " + name + " deleted");
-            } else {
-                var changed = new RoleBindingBuilder(binding).withSubjects(kept).build();
-                update(() -> client.rbac().roleBindings().inNamespace(run.namespace()).resource(changed).update(),
-                        "RoleBinding " + name);
-                done.add("RoleBinding " + name + ": " + (subjects.size() - kept.size()) + " subjects removed");
+            if (Objects.requireNonNullElse(binding.getSubjects(), List.<Subject>of()).stream().anyMatch(outsider)
+                    && letsDrive(binding.getRoleRef().getKind(), binding.getRoleRef().getName())) {
+                withoutSubjects(binding, outsider).ifPresent(done::add);
             }
         }
-        List<String> chosen = List.of(parameters.getOrDefault(HardeningPlan.CHOSEN, "").split(";")).stream()
-                .filter(id -> id.contains("|")).toList();
-        for (String id : chosen) {
+        for (String id : parameters.getOrDefault(HardeningPlan.CHOSEN, "").split(";")) {
+            if (!id.contains("|")) {
+                continue;
+            }
             String name = id.substring(0, id.indexOf('|'));
             String subject = id.substring(id.indexOf('|') + 1);
             ClusterRoleBinding binding = client.rbac().clusterRoleBindings().withName(name).get();
-            List<Subject> subjects = binding == null ? List.of() : Objects.requireNonNullElse(binding.getSubjects(), List.of());
-            List<Subject> kept = subjects.stream().filter(s -> !subject.equals(HardeningPlan.encodeSubject(s))).toList();
-            if (kept.size() == subjects.size()) {
-                done.add("ClusterRoleBinding " + name + " no longer names " + subject.replace('|', ' ').strip());
-            } else if (kept.isEmpty()) {
-                client.rbac().clusterRoleBindings().withName(name).delete();
-                done.add("ClusterRoleBinding " + name + " deleted");
-            } else {
-                ClusterRoleBinding changed = new ClusterRoleBindingBuilder(binding).withSubjects(kept).build();
-                update(() -> client.rbac().clusterRoleBindings().resource(changed).update(), "ClusterRoleBinding " + name);
-                done.add("ClusterRoleBinding " + name + ": 1 subject removed, " + kept.size() + " others kept");
-            }
+            done.add(java.util.Optional.ofNullable(binding)
+                    .flatMap(b -> withoutSubjects(b, s -> subject.equals(HardeningPlan.encodeSubject(s))))
+                    .orElse("ClusterRoleBinding " + name + " no longer names " + subject.replace('|', ' ').strip()));
         }
         return done.isEmpty() ? "no binding to change" : String.join("; ", done);
+    }
+
+    /** Takes the unwanted subjects out of a RoleBinding, deleting it when none is left; empty when none matched. */
+    private java.util.Optional<String> withoutSubjects(RoleBinding binding, Predicate<Subject> unwanted) {
+        List<Subject> subjects = Objects.requireNonNullElse(binding.getSubjects(), List.of());
+        List<Subject> kept = subjects.stream().filter(unwanted.negate()).toList();
+        if (kept.size() == subjects.size()) {
+            return java.util.Optional.empty();
+        }
+        var bindings = client.rbac().roleBindings().inNamespace(binding.getMetadata().getNamespace());
+        String what = "RoleBinding " + binding.getMetadata().getNamespace() + "/" + binding.getMetadata().getName();
+        if (kept.isEmpty()) {
+            bindings.withName(binding.getMetadata().getName()).delete();
+            return java.util.Optional.of(what + " deleted");
+        }
+        var changed = new RoleBindingBuilder(binding).withSubjects(kept).build();
+        update(() -> bindings.resource(changed).update(), what);
+        return java.util.Optional.of(what + ": " + (subjects.size() - kept.size()) + " subjects removed, " + kept.size()
+                + " kept");
+    }
+
+    /** The same for a ClusterRoleBinding. */
+    private java.util.Optional<String> withoutSubjects(ClusterRoleBinding binding, Predicate<Subject> unwanted) {
+        List<Subject> subjects = Objects.requireNonNullElse(binding.getSubjects(), List.of());
+        List<Subject> kept = subjects.stream().filter(unwanted.negate()).toList();
+        if (kept.size() == subjects.size()) {
+            return java.util.Optional.empty();
+        }
+        String what = "ClusterRoleBinding " + binding.getMetadata().getName();
+        if (kept.isEmpty()) {
+            client.rbac().clusterRoleBindings().withName(binding.getMetadata().getName()).delete();
+            return java.util.Optional.of(what + " deleted");
+        }
+        var changed = new ClusterRoleBindingBuilder(binding).withSubjects(kept).build();
+        update(() -> client.rbac().clusterRoleBindings().resource(changed).update(), what);
+        return java.util.Optional.of(what + ": " + (subjects.size() - kept.size()) + " subjects removed, " + kept.size()
+                + " kept");
     }
 
     /** A ServiceAccount subject written without a namespace means the binding's own. */
