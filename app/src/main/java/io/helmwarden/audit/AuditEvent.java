@@ -13,8 +13,8 @@ public record AuditEvent(String actorSubject, String actorName, String actorRole
         AuditEntry.Outcome outcome, String team, List<String> concerns, String targetCluster, String targetNamespace,
         String targetObject, String details) {
 
-    public static AuditEvent by(Actor actor, String action, AuditEntry.Outcome outcome) {
-        return new AuditEvent(actor.subject(), actor.name(), actor.roles(), action, outcome, null, List.of(), null, null,
+    public static AuditEvent by(Actor actor, AuditAction action, AuditEntry.Outcome outcome) {
+        return new AuditEvent(actor.subject(), actor.name(), actor.roles(), action.id(), outcome, null, List.of(), null, null,
                 null, null);
     }
 

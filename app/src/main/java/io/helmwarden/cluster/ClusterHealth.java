@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,9 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Service;
 
 /**
@@ -20,7 +23,7 @@ import org.springframework.stereotype.Service;
  * show reachability without calling any cluster themselves.
  */
 @Service
-public class ClusterHealth {
+public class ClusterHealth implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterHealth.class);
 
@@ -28,9 +31,11 @@ public class ClusterHealth {
     private final ClusterStatusRepository repository;
     private final Clock clock;
     private final Map<String, ClusterStatus> statuses = new ConcurrentHashMap<>();
+    private final Duration probeInterval;
 
-    ClusterHealth(ClusterRegistry registry, ClusterStatusRepository repository, Clock clock) {
+    ClusterHealth(ClusterRegistry registry, ClusterStatusRepository repository, Clock clock, ClusterProperties properties) {
         this.registry = registry;
+        this.probeInterval = properties.probeInterval();
         this.repository = repository;
         this.clock = clock;
         registry.all().forEach(cluster ->
@@ -46,7 +51,12 @@ public class ClusterHealth {
         return statuses.get(clusterId);
     }
 
-    @Scheduled(initialDelay = 0, fixedDelayString = "${helmwarden.probe-interval:15s}")
+    /** Probes at once, then every {@code helmwarden.probe-interval} after the last probe ended. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(new FixedDelayTask(this::probeAll, probeInterval, Duration.ZERO));
+    }
+
     public void probeAll() {
         registry.all().forEach(this::probe);
     }

@@ -39,6 +39,11 @@ public class ClusterRegistry implements DisposableBean {
         return Optional.ofNullable(clusters.get(id));
     }
 
+    /** The seam to write a cluster's objects through; empty when no cluster has that id. */
+    public Optional<ClusterObjects> objects(String id) {
+        return find(id).map(cluster -> ClusterObjects.of(cluster.id(), cluster.client()));
+    }
+
     private void register(Cluster cluster) {
         if (clusters.putIfAbsent(cluster.id(), cluster) != null) {
             throw new IllegalStateException("two clusters are configured with the id '" + cluster.id() + "'");

@@ -15,6 +15,8 @@ import io.helmwarden.inventory.Tiller;
 import io.helmwarden.inventory.TillerDiscovery;
 import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.tenancy.Teams;
+import io.helmwarden.tenancy.Viewer;
+import io.helmwarden.tenancy.Visibility;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -47,12 +49,14 @@ public class FleetState {
     private final ReleaseSummaries summaries;
     private final Teams teams;
     private final PostureHistory history;
+    private final Visibility visibility;
     private final Map<String, ClusterInventory> inventories = new ConcurrentHashMap<>();
     private final Map<String, Long> computedGeneration = new ConcurrentHashMap<>();
     private volatile boolean decodesPending;
 
     FleetState(ClusterRegistry registry, ClusterWatches watches, CheckEngine checks, ReleaseSummaries summaries,
-            Teams teams, PostureHistory history) {
+            Teams teams, PostureHistory history, Visibility visibility) {
+        this.visibility = visibility;
         this.registry = registry;
         this.watches = watches;
         this.checks = checks;
@@ -61,7 +65,12 @@ public class FleetState {
         this.history = history;
     }
 
-    /** Every cluster's inventory, in registry order (a cluster not computed yet is absent). */
+    /** The fleet as this viewer may see it: what every page and export shows them. */
+    public FleetView visibleTo(Viewer viewer) {
+        return new FleetView(this, registry, visibility, viewer);
+    }
+
+    /** Every cluster's inventory, in registry order (a cluster not computed yet is absent); unfiltered. */
     public List<ClusterInventory> clusters() {
         return registry.all().stream().map(cluster -> inventories.get(cluster.id())).filter(Objects::nonNull).toList();
     }

@@ -145,7 +145,7 @@ public final class TillerDiscovery {
             return Optional.of("Helm's labels app=helm, name=tiller on its pods (as the helm CLI finds Tiller)");
         }
         return containers(workload.template()).stream().map(Container::getImage)
-                .filter(image -> imageName(image).contains("tiller")).findFirst()
+                .filter(TillerContainer::isTillerImage).findFirst()
                 .map(image -> "Tiller's image (" + image + "), without Helm's labels");
     }
 
@@ -496,25 +496,12 @@ public final class TillerDiscovery {
     }
 
     private static Container tillerContainer(PodTemplateSpec template) {
-        List<Container> containers = containers(template);
-        return containers.stream().filter(c -> imageName(c.getImage()).contains("tiller")).findFirst()
-                .or(() -> containers.stream().filter(c -> "tiller".equals(c.getName())).findFirst())
-                .orElse(containers.get(0));
+        return TillerContainer.of(template.getSpec()).orElseThrow();
     }
 
     private static List<Container> containers(PodTemplateSpec template) {
         return template == null || template.getSpec() == null || template.getSpec().getContainers() == null ? List.of()
                 : template.getSpec().getContainers();
-    }
-
-    /** The repository's last path segment, without registry, tag or digest: "tiller". */
-    private static String imageName(String image) {
-        if (image == null) {
-            return "";
-        }
-        String name = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
-        name = name.substring(name.lastIndexOf('/') + 1);
-        return (name.contains(":") ? name.substring(0, name.indexOf(':')) : name).toLowerCase();
     }
 
     private static Optional<String> literal(Map<String, EnvVar> env, String name) {

@@ -1,20 +1,24 @@
 package io.helmwarden.remediation;
 
-import io.helmwarden.tenancy.Team;
-import io.helmwarden.tenancy.Teams;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.Cluster;
+import io.helmwarden.cluster.ClusterObjects;
 import io.helmwarden.cluster.ClusterRegistry;
+import io.helmwarden.inventory.TillerContainer;
 import io.helmwarden.inventory.TillerFlags;
+import io.helmwarden.release.ReleaseStorage;
+import io.helmwarden.tenancy.Team;
+import io.helmwarden.tenancy.Teams;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -29,6 +33,7 @@ import org.springframework.stereotype.Component;
 public class MigrationBackups {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationBackups.class);
+    private static final Map<String, String> BACKUP = Map.of(StorageMigration.MIGRATED_LABEL, "true");
     private static final AuditEvent.Actor RETENTION = new AuditEvent.Actor("helm-warden", "Backup retention", null);
 
     private final ClusterRegistry clusters;
@@ -48,13 +53,14 @@ public class MigrationBackups {
     @Scheduled(initialDelay = 60_000, fixedDelayString = "${helmwarden.remediation.backup-sweep:1h}")
     public void deleteExpired() {
         Instant now = clock.instant();
-        for (Cluster cluster : clusters.all()) {
+        for (Cluster known : clusters.all()) {
+            ClusterObjects cluster = clusters.objects(known.id()).orElseThrow();
             try {
-                var backups = cluster.client().configMaps().inAnyNamespace().withLabel(StorageMigration.MIGRATED_LABEL, "true")
-                        .list().getItems().stream().filter(backup -> expired(backup, now)).toList();
+                var backups = cluster.configMaps().listEverywhere(BACKUP).stream().filter(backup -> expired(backup, now))
+                        .toList();
                 delete(cluster, backups, RETENTION, "retention ended");
             } catch (RuntimeException e) {
-                log.warn("cluster {}: cannot delete expired migration backups: {}", cluster.id(), e.getMessage());
+                log.warn("cluster {}: cannot delete expired migration backups: {}", known.id(), e.getMessage());
             }
         }
     }
@@ -65,29 +71,27 @@ public class MigrationBackups {
      * @return how many were deleted
      */
     public int deleteNow(RemediationRun migration, AuditEvent.Actor actor) {
-        Cluster cluster = clusters.find(migration.cluster()).orElseThrow(() -> new IllegalStateException("cluster gone"));
-        var backups = cluster.client().configMaps().inNamespace(migration.storageNamespace())
-                .withLabel(StorageMigration.MIGRATED_LABEL, "true").list().getItems();
-        return delete(cluster, backups, actor, "deleted on request");
+        ClusterObjects cluster = clusters.objects(migration.cluster())
+                .orElseThrow(() -> new PlanRefused("cluster " + migration.cluster() + " is no longer configured"));
+        return delete(cluster, cluster.configMaps().list(migration.storageNamespace(), BACKUP), actor, "deleted on request");
     }
 
     /** How many backups of a finished migration are left, as the API server has them now. */
     public int remaining(RemediationRun migration) {
-        return clusters.find(migration.cluster()).map(cluster -> cluster.client().configMaps()
-                .inNamespace(migration.storageNamespace()).withLabel(StorageMigration.MIGRATED_LABEL, "true").list()
-                .getItems().size()).orElse(0);
+        return clusters.objects(migration.cluster())
+                .map(cluster -> cluster.configMaps().list(migration.storageNamespace(), BACKUP).size()).orElse(0);
     }
 
-    private int delete(Cluster cluster, List<ConfigMap> backups, AuditEvent.Actor actor, String why) {
+    private int delete(ClusterObjects cluster, List<ConfigMap> backups, AuditEvent.Actor actor, String why) {
         int deleted = 0;
         for (ConfigMap backup : backups) {
             String namespace = backup.getMetadata().getNamespace();
-            if (!tillerReadsSecrets(cluster.client(), namespace)) {
+            if (!tillerReadsSecrets(cluster, namespace)) {
                 continue;
             }
-            cluster.client().configMaps().inNamespace(namespace).withName(backup.getMetadata().getName()).delete();
-            audit.append(AuditEvent.by(actor, "backup-deleted", AuditEntry.Outcome.SUCCESS)
-                    .target(teams.owner(cluster.id(), namespace).map(Team::id).orElse(null), cluster.id(), namespace,
+            cluster.configMaps().delete(namespace, backup.getMetadata().getName());
+            audit.append(AuditEvent.by(actor, AuditAction.BACKUP_DELETED, AuditEntry.Outcome.SUCCESS)
+                    .target(teams.owner(cluster.clusterId(), namespace).map(Team::id).orElse(null), cluster.clusterId(), namespace,
                             "ConfigMap " + backup.getMetadata().getName()).details(why));
             deleted++;
         }
@@ -95,11 +99,11 @@ public class MigrationBackups {
     }
 
     /** Whether the Tiller whose records live in this namespace reads Secrets now (not rolled back). */
-    private static boolean tillerReadsSecrets(KubernetesClient client, String namespace) {
-        return client.apps().deployments().inNamespace(namespace).withLabel("name", "tiller").list().getItems().stream()
-                .flatMap(deployment -> deployment.getSpec().getTemplate().getSpec().getContainers().stream())
+    private static boolean tillerReadsSecrets(ClusterObjects cluster, String namespace) {
+        return cluster.deployments().list(namespace, Map.of("name", "tiller")).stream()
+                .flatMap(deployment -> TillerContainer.of(deployment.getSpec().getTemplate().getSpec()).stream())
                 .anyMatch(container -> TillerFlags.parse(container.getCommand(), container.getArgs()).value("storage")
-                        .map("secret"::equalsIgnoreCase).orElse(false));
+                        .flatMap(ReleaseStorage::ofFlag).equals(Optional.of(ReleaseStorage.SECRET)));
     }
 
     private static boolean expired(ConfigMap backup, Instant now) {

@@ -1,9 +1,11 @@
 package io.helmwarden.remediation;
 
+import io.helmwarden.helminit.HelmInit;
+import io.helmwarden.inventory.TillerId;
+import io.helmwarden.release.ReleaseStorage;
+import io.helmwarden.remediation.RunParameters.Key;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The plan to create a hardened Tiller for a team, computed from the approved request alone: namespaces,
@@ -12,11 +14,8 @@ import java.util.Map;
  * releases in Secrets, listens on loopback, keeps a limited history, runs as non-root with resource
  * requests and has no Service, and a NetworkPolicy denying ingress. Previewed to the approving admin.
  */
-public record ProvisioningPlan(String tillerId, String team, List<PlanStep> steps, Map<String, String> parameters) {
+public record ProvisioningPlan(TillerId tillerId, String team, List<PlanStep> steps, RunParameters parameters) {
 
-    public static final String REMEDIATION = "provision-tiller";
-    public static final List<String> STEP_NAMES = List.of("namespaces", "service-account", "roles", "team-access",
-            "certificate", "deployment", "network-policy");
     static final String TEAM_ACCESS_ROLE = "helm-warden-team-access";
 
     /**
@@ -24,24 +23,18 @@ public record ProvisioningPlan(String tillerId, String team, List<PlanStep> step
      */
     public static ProvisioningPlan of(String cluster, String team, String tillerNamespace, List<String> namespaces,
             List<String> groups, int historyMax, String image) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("team", team);
-        parameters.put("namespaces", String.join(",", namespaces));
-        parameters.put("groups", String.join(",", groups));
-        parameters.put("historyMax", String.valueOf(historyMax));
-        parameters.put("image", image);
-        parameters.put("serviceAccount", HardeningPlan.SERVICE_ACCOUNT);
-        parameters.put("storage", "secrets");
-        parameters.put("secret", "tiller-secret");
-        parameters.put("mode", "full");
+        RunParameters parameters = RunParameters.none().with(Key.TEAM, team).with(Key.NAMESPACES, namespaces)
+                .with(Key.GROUPS, groups).with(Key.PROVISIONED_HISTORY_MAX, historyMax).with(Key.IMAGE, image)
+                .with(Key.SERVICE_ACCOUNT, TillerPlans.SERVICE_ACCOUNT).with(Key.STORAGE_RESOURCE, ReleaseStorage.SECRET.resource())
+                .with(Key.SECRET, "tiller-secret").with(Key.MODE, "full");
         List<PlanStep> steps = new ArrayList<>();
         steps.add(new PlanStep("namespaces", "Namespaces", "—",
                 tillerNamespace + " (Tiller) and " + namespaces + ", created where missing, labelled for team " + team));
         steps.add(new PlanStep("service-account", "Its own service account", "—",
-                "ServiceAccount " + HardeningPlan.SERVICE_ACCOUNT + " in " + tillerNamespace));
+                "ServiceAccount " + TillerPlans.SERVICE_ACCOUNT + " in " + tillerNamespace));
         steps.add(new PlanStep("roles", "Rights in the target namespaces only", "—",
-                "Role + RoleBinding " + HardeningPlan.WORKLOAD_ROLE + " in " + namespaces + "\nRole + RoleBinding "
-                        + HardeningPlan.STORAGE_ROLE + " (secrets) in " + tillerNamespace + "\nno cluster-wide binding"));
+                "Role + RoleBinding " + TillerPlans.WORKLOAD_ROLE + " in " + namespaces + "\nRole + RoleBinding "
+                        + TillerPlans.STORAGE_ROLE + " (secrets) in " + tillerNamespace + "\nno cluster-wide binding"));
         steps.add(new PlanStep("team-access", "The team may reach it, nothing more", "—",
                 "Role + RoleBinding " + TEAM_ACCESS_ROLE + " in " + tillerNamespace + ": list pods, create pods/portforward"
                         + " for groups " + groups));
@@ -53,8 +46,8 @@ public record ProvisioningPlan(String tillerId, String team, List<PlanStep> step
                         + "\nTILLER_HISTORY_MAX=" + historyMax + ", TLS with client verification\nresource requests,"
                         + " non-root, no privilege escalation, no Service"));
         steps.add(new PlanStep("network-policy", "Deny network ingress", "—",
-                "NetworkPolicy " + HardeningPlan.NETWORK_POLICY + " selecting the Tiller pods, no ingress rule"));
-        return new ProvisioningPlan(cluster + "/" + tillerNamespace + "/tiller-deploy", team, List.copyOf(steps),
-                Map.copyOf(parameters));
+                "NetworkPolicy " + TillerPlans.NETWORK_POLICY + " selecting the Tiller pods, no ingress rule"));
+        return new ProvisioningPlan(new TillerId(cluster, tillerNamespace, HelmInit.DEPLOYMENT_NAME), team,
+                List.copyOf(steps), parameters);
     }
 }

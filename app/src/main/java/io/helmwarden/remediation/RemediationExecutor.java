@@ -1,19 +1,22 @@
 package io.helmwarden.remediation;
 
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
+import io.helmwarden.cluster.ClusterObjects;
 import io.helmwarden.cluster.ClusterRegistry;
+import io.helmwarden.cluster.ObjectGone;
+import io.helmwarden.cluster.WriteConflict;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.pki.CertificateAuthorities;
 import io.helmwarden.tenancy.Team;
 import io.helmwarden.tenancy.Teams;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,7 +24,6 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -51,7 +53,7 @@ public class RemediationExecutor implements DisposableBean {
     });
 
     private final Clock clock;
-    private final Duration backupRetention;
+    private final RemediationProperties properties;
     private final CertificateAuthorities certificates;
     private final ApplicationEventPublisher events;
     private final Teams teams;
@@ -59,8 +61,8 @@ public class RemediationExecutor implements DisposableBean {
     volatile FaultPoint faults = FaultPoint.NONE;
 
     RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit, Clock clock,
-            @Value("${helmwarden.remediation.backup-retention:7d}") Duration backupRetention,
-            CertificateAuthorities certificates, ApplicationEventPublisher events, Teams teams) {
+            RemediationProperties properties, CertificateAuthorities certificates, ApplicationEventPublisher events,
+            Teams teams) {
         this.teams = teams;
         this.certificates = certificates;
         this.events = events;
@@ -68,40 +70,21 @@ public class RemediationExecutor implements DisposableBean {
         this.clusters = clusters;
         this.audit = audit;
         this.clock = clock;
-        this.backupRetention = backupRetention;
+        this.properties = properties;
     }
 
     /**
-     * Starts migrating a Tiller's records to Secrets, if no other run holds it.
+     * Starts a remediation previewed on a Tiller's page, exactly as previewed: the plan's parameters are stored
+     * with the run, so a resumed run does what the person confirmed.
      *
-     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
-     * @throws IllegalStateException          when the plan refuses (the message says why)
+     * @throws PlanRefused when the plan refuses (the message says why) or another run holds the Tiller
      */
-    public RemediationRun startStorageMigration(Tiller tiller, AuditEvent.Actor actor) {
-        MigrationPlan plan = MigrationPlan.of(tiller);
-        plan.refusal().ifPresent(reason -> refuse(tiller, MigrationPlan.REMEDIATION, reason, actor));
-        RemediationRun run = runs.create(tiller.id(), tiller.team().orElse(null), MigrationPlan.REMEDIATION, actor.subject(),
-                tiller.storage().namespace(), MigrationPlan.STEP_NAMES);
-        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
-                .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
-                .details(MigrationPlan.REMEDIATION + " run " + run.id()));
-        submit(run.id());
-        return run;
-    }
-
-    /**
-     * Starts a remediation of Tiller's endpoint or rights, exactly as previewed: the plan's parameters are
-     * stored with the run, so a resumed run does what the person confirmed.
-     *
-     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
-     * @throws IllegalStateException          when the plan refuses (the message says why)
-     */
-    public RemediationRun startHardening(HardeningPlan plan, Tiller tiller, AuditEvent.Actor actor) {
+    public RemediationRun start(RemediationPlan plan, Tiller tiller, AuditEvent.Actor actor) {
         plan.refusal().ifPresent(reason -> refuse(tiller, plan.kind().id(), reason, actor));
         String remediation = plan.kind().id();
-        RemediationRun run = runs.create(tiller.id(), tiller.team().orElse(null), remediation, actor.subject(),
-                tiller.storage().namespace(), plan.kind().stepNames(), plan.parameters());
-        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+        RemediationRun run = runs.create(tiller.id(), tiller.team().orElse(null), plan.kind(), actor.subject(),
+                tiller.storage().namespace(), plan.parameters());
+        audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
                 .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
                 .details(remediation + " run " + run.id() + (plan.toAccept().isEmpty() ? ""
                         : "; accepted: " + String.join("; ", plan.toAccept()))));
@@ -114,12 +97,12 @@ public class RemediationExecutor implements DisposableBean {
      * team's business too, so its lead sees the attempt.
      */
     private void refuse(Tiller tiller, String remediation, String reason, AuditEvent.Actor actor) {
-        audit.append(AuditEvent.by(actor, "remediation-refused", AuditEntry.Outcome.DENIED)
+        audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_REFUSED, AuditEntry.Outcome.DENIED)
                 .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
                 .alsoConcerning(tiller.storage().namespace().isEmpty() ? List.of() : teams.owner(tiller.cluster(),
                         tiller.storage().namespace()).map(Team::id).stream().toList())
                 .details(remediation + ": " + reason));
-        throw new IllegalStateException(reason);
+        throw new PlanRefused(reason);
     }
 
     /**
@@ -128,12 +111,12 @@ public class RemediationExecutor implements DisposableBean {
      * @throws RemediationRuns.AlreadyRunning when a run already holds that Tiller's id
      */
     public RemediationRun startProvisioning(ProvisioningPlan plan, AuditEvent.Actor actor) {
-        String namespace = plan.tillerId().split("/", 3)[1];
-        RemediationRun run = runs.create(plan.tillerId(), plan.team(), ProvisioningPlan.REMEDIATION, actor.subject(),
-                namespace, ProvisioningPlan.STEP_NAMES, plan.parameters());
-        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+        String namespace = plan.tillerId().namespace();
+        RemediationRun run = runs.create(plan.tillerId().toString(), plan.team(), RemediationKind.PROVISION_TILLER,
+                actor.subject(), namespace, plan.parameters());
+        audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
                 .target(plan.team(), run.cluster(), namespace, "Tiller " + run.tillerName())
-                .details(ProvisioningPlan.REMEDIATION + " run " + run.id()));
+                .details(RemediationKind.PROVISION_TILLER.id() + " run " + run.id()));
         submit(run.id());
         return run;
     }
@@ -144,12 +127,12 @@ public class RemediationExecutor implements DisposableBean {
      * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
      */
     public RemediationRun startDecommission(DecommissionPlan plan, AuditEvent.Actor actor) {
-        String namespace = plan.tillerId().split("/", 3)[1];
-        RemediationRun run = runs.create(plan.tillerId(), plan.team(), DecommissionPlan.REMEDIATION, actor.subject(),
-                namespace, DecommissionPlan.STEP_NAMES, plan.parameters());
-        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+        String namespace = plan.tillerId().namespace();
+        RemediationRun run = runs.create(plan.tillerId().toString(), plan.team(), RemediationKind.DECOMMISSION_TILLER,
+                actor.subject(), namespace, plan.parameters());
+        audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
                 .target(plan.team(), run.cluster(), namespace, "Tiller " + run.tillerName())
-                .details(DecommissionPlan.REMEDIATION + " run " + run.id() + (plan.keepRecords()
+                .details(RemediationKind.DECOMMISSION_TILLER.id() + " run " + run.id() + (plan.keepRecords()
                         ? ", keeping " + plan.records() + " release records" : "")));
         submit(run.id());
         return run;
@@ -158,18 +141,17 @@ public class RemediationExecutor implements DisposableBean {
     /**
      * Undoes a finished migration: Tiller reads ConfigMaps again, with every revision it wrote meanwhile.
      *
-     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
-     * @throws IllegalStateException          when the run is not a finished migration
+     * @throws PlanRefused when the run is not a finished migration, or another run holds the Tiller
      */
     public RemediationRun startRollback(RemediationRun migration, AuditEvent.Actor actor) {
-        if (!MigrationPlan.REMEDIATION.equals(migration.remediation()) || migration.state() != RemediationRun.State.DONE) {
-            throw new IllegalStateException("only a finished migration can be rolled back");
+        if (migration.kind() != RemediationKind.MIGRATE_STORAGE || migration.state() != RemediationRun.State.DONE) {
+            throw new PlanRefused("only a finished migration can be rolled back");
         }
-        RemediationRun run = runs.create(migration.tillerId(), migration.team(), MigrationPlan.ROLLBACK, actor.subject(),
-                migration.storageNamespace(), MigrationPlan.ROLLBACK_STEP_NAMES);
-        audit.append(AuditEvent.by(actor, "remediation-started", AuditEntry.Outcome.SUCCESS)
+        RemediationRun run = runs.create(migration.tillerId(), migration.team(), RemediationKind.ROLLBACK_STORAGE,
+                actor.subject(), migration.storageNamespace());
+        audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
                 .target(migration.team(), migration.cluster(), migration.namespace(), "Tiller " + migration.tillerName())
-                .details(MigrationPlan.ROLLBACK + " run " + run.id() + " of " + migration.id()));
+                .details(RemediationKind.ROLLBACK_STORAGE.id() + " run " + run.id() + " of " + migration.id()));
         submit(run.id());
         return run;
     }
@@ -178,15 +160,14 @@ public class RemediationExecutor implements DisposableBean {
      * Resumes a failed run on a person's request, from its failed step: once the cause is fixed (a
      * conflicting object removed, a right granted, an API server back), the run completes what it started.
      *
-     * @throws RemediationRuns.AlreadyRunning when another run holds the Tiller
-     * @throws IllegalStateException          when the run has not failed
+     * @throws PlanRefused when the run has not failed, or another run holds the Tiller
      */
     public RemediationRun resumeFailed(RemediationRun failed, AuditEvent.Actor actor) {
         if (failed.state() != RemediationRun.State.FAILED) {
-            throw new IllegalStateException("only a failed run can be resumed");
+            throw new PlanRefused("only a failed run can be resumed");
         }
         runs.reopen(failed.id(), failed.tillerId());
-        audit.append(AuditEvent.by(actor, "remediation-resumed", AuditEntry.Outcome.SUCCESS)
+        audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_RESUMED, AuditEntry.Outcome.SUCCESS)
                 .target(failed.team(), failed.cluster(), failed.namespace(), "Tiller " + failed.tillerName())
                 .details(failed.remediation() + " run " + failed.id() + " after: " + failed.error()));
         submit(failed.id());
@@ -229,9 +210,9 @@ public class RemediationExecutor implements DisposableBean {
         if (outside.isPresent()) {
             String reason = outside.get();
             runs.finish(runId, RemediationRun.State.FAILED, reason);
-            events.publishEvent(new RemediationFinished(runId, run.remediation(), run.tillerId(),
+            events.publishEvent(new RemediationFinished(runId, run.kind(), run.tiller(),
                     RemediationRun.State.FAILED, reason));
-            audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), "remediation-refused",
+            audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), AuditAction.REMEDIATION_REFUSED,
                     AuditEntry.Outcome.DENIED).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())
                     .alsoConcerning(ownersOf(run)).details(run.remediation() + " run " + runId + ": " + reason));
             log.warn("remediation run {} refused: {}", runId, reason);
@@ -246,23 +227,24 @@ public class RemediationExecutor implements DisposableBean {
             runs.stepStarted(runId, step.index());
             faults.reached("before " + step.name());
             try {
-                var client = clusters.find(current.cluster())
-                        .orElseThrow(() -> new RemediationSteps.StepFailed("cluster " + current.cluster() + " is gone"))
-                        .client();
-                String detail = steps(client, current).execute(step.name());
+                ClusterObjects cluster = clusters.objects(current.cluster())
+                        .orElseThrow(() -> new StepFailed("cluster " + current.cluster() + " is gone"));
+                String detail = current.kind().run(new StepContext(cluster, current, runs, certificates,
+                        clock.instant().plus(properties.backupRetention()), faults), step.name());
                 faults.reached("after " + step.name());
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
-                audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.SUCCESS)
+                audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STEP, AuditEntry.Outcome.SUCCESS)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())
                         .details(step.name() + ": " + detail));
             } catch (RuntimeException e) {
-                String reason = e instanceof RemediationSteps.StepFailed ? e.getMessage()
-                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+                // Failures written for people keep their words; anything else says what it was.
+                String reason = e instanceof StepFailed || e instanceof WriteConflict || e instanceof ObjectGone
+                        ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.FAILED, reason);
                 runs.finish(runId, RemediationRun.State.FAILED, step.name() + ": " + reason);
-                events.publishEvent(new RemediationFinished(runId, current.remediation(), current.tillerId(),
+                events.publishEvent(new RemediationFinished(runId, current.kind(), current.tiller(),
                         RemediationRun.State.FAILED, step.name() + ": " + reason));
-                audit.append(AuditEvent.by(actor, "remediation-step", AuditEntry.Outcome.FAILURE)
+                audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STEP, AuditEntry.Outcome.FAILURE)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())
                         .details(step.name() + ": " + reason));
                 log.warn("remediation run {} failed at {}: {}", runId, step.name(), reason);
@@ -270,9 +252,9 @@ public class RemediationExecutor implements DisposableBean {
             }
         }
         runs.finish(runId, RemediationRun.State.DONE, null);
-        events.publishEvent(new RemediationFinished(runId, run.remediation(), run.tillerId(), RemediationRun.State.DONE,
+        events.publishEvent(new RemediationFinished(runId, run.kind(), run.tiller(), RemediationRun.State.DONE,
                 null));
-        audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), "remediation-finished",
+        audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), AuditAction.REMEDIATION_FINISHED,
                 AuditEntry.Outcome.SUCCESS).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())
                 .details(run.remediation() + " run " + runId));
     }
@@ -282,15 +264,8 @@ public class RemediationExecutor implements DisposableBean {
         Set<String> namespaces = new LinkedHashSet<>();
         namespaces.add(run.namespace());
         namespaces.add(run.storageNamespace() == null ? "" : run.storageNamespace());
-        String listed = run.parameters().get("namespaces");
-        if (listed != null && !listed.isBlank()) {
-            Stream.of(listed.split(",")).map(String::strip).filter(ns -> !ns.isEmpty()).forEach(namespaces::add);
-        }
-        String bindings = run.parameters().get("roleBindings");
-        if (bindings != null && !bindings.isBlank()) {
-            Stream.of(bindings.split(";")).filter(b -> !b.isBlank())
-                    .map(b -> b.contains("/") ? b.substring(0, b.indexOf('/')).strip() : "").forEach(namespaces::add);
-        }
+        namespaces.addAll(run.parameters().list(RunParameters.Key.NAMESPACES));
+        namespaces.addAll(run.parameters().roleBindingNamespaces());
         return namespaces;
     }
 
@@ -299,6 +274,10 @@ public class RemediationExecutor implements DisposableBean {
      * writes to must belong to the run's team (or, for an unowned Tiller, to no team).
      */
     Optional<String> outsideTeam(RemediationRun run) {
+        if (!run.parameters().unknown().isEmpty()) {
+            return Optional.of("the run was stored with parameters this version does not know (" + String.join(", ",
+                    run.parameters().unknown()) + "): it is left to the version that started it");
+        }
         Optional<String> team = Optional.ofNullable(run.team());
         for (String namespace : namespacesWritten(run)) {
             if (namespace.isEmpty()) {
@@ -316,19 +295,6 @@ public class RemediationExecutor implements DisposableBean {
     private List<String> ownersOf(RemediationRun run) {
         return namespacesWritten(run).stream().filter(ns -> !ns.isEmpty())
                 .flatMap(ns -> teams.owner(run.cluster(), ns).stream()).map(Team::id).toList();
-    }
-
-    private RemediationSteps steps(io.fabric8.kubernetes.client.KubernetesClient client, RemediationRun run) {
-        if (DecommissionPlan.REMEDIATION.equals(run.remediation())) {
-            return new TillerDecommission(client, run);
-        }
-        if (ProvisioningPlan.REMEDIATION.equals(run.remediation())) {
-            return new TillerProvisioning(client, run,
-                    new TillerHardening(client, run, HardeningPlan.Kind.RESTRICT_SCOPE, certificates));
-        }
-        return HardeningPlan.Kind.of(run.remediation())
-                .<RemediationSteps>map(kind -> new TillerHardening(client, run, kind, certificates))
-                .orElseGet(() -> new StorageMigration(client, run, runs, clock.instant().plus(backupRetention), faults));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.helmwarden.remediation;
 
+import io.helmwarden.inventory.TillerId;
+
 /** Published when a run ends, done or failed, so the workflows that started it can move on. */
-public record RemediationFinished(String runId, String remediation, String tillerId, RemediationRun.State state,
+public record RemediationFinished(String runId, RemediationKind kind, TillerId tiller, RemediationRun.State state,
         String error) {
 }

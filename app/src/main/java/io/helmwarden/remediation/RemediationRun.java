@@ -1,13 +1,13 @@
 package io.helmwarden.remediation;
 
+import io.helmwarden.inventory.TillerId;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** A remediation run as stored: who asked, for which Tiller, and each step's state. */
 public record RemediationRun(String id, String tillerId, String team, String remediation, State state, String requestedBy,
         Instant createdAt, Instant updatedAt, String storageNamespace, Integer originalReplicas, String error,
-        List<StepState> steps, Map<String, String> parameters) {
+        List<StepState> steps, RunParameters parameters) {
 
     public enum State { RUNNING, DONE, FAILED }
 
@@ -17,16 +17,25 @@ public record RemediationRun(String id, String tillerId, String team, String rem
             String detail) {
     }
 
+    public TillerId tiller() {
+        return TillerId.parse(tillerId);
+    }
+
     public String cluster() {
-        return tillerId.split("/", 3)[0];
+        return tiller().cluster();
     }
 
     public String namespace() {
-        return tillerId.split("/", 3)[1];
+        return tiller().namespace();
     }
 
     public String tillerName() {
-        return tillerId.split("/", 3)[2];
+        return tiller().name();
+    }
+
+    /** The remediation this run does; a run names one of the kinds, or the database was edited by hand. */
+    public RemediationKind kind() {
+        return RemediationKind.ofRun(remediation);
     }
 
     public boolean finished() {

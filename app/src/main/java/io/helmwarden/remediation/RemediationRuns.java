@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
@@ -24,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RemediationRuns {
 
     /** Another run holds this Tiller. */
-    public static class AlreadyRunning extends RuntimeException {
+    public static class AlreadyRunning extends PlanRefused {
         public AlreadyRunning(String tillerId) {
             super("a remediation is already running for " + tillerId);
         }
@@ -40,13 +39,16 @@ public class RemediationRuns {
         this.clock = clock;
     }
 
-    RemediationRun create(String tillerId, String team, String remediation, String requestedBy,
-            String storageNamespace, List<String> stepNames) {
-        return create(tillerId, team, remediation, requestedBy, storageNamespace, stepNames, Map.of());
+    RemediationRun create(String tillerId, String team, RemediationKind kind, String requestedBy,
+            String storageNamespace) {
+        return create(tillerId, team, kind, requestedBy, storageNamespace, RunParameters.none());
     }
 
-    RemediationRun create(String tillerId, String team, String remediation, String requestedBy,
-            String storageNamespace, List<String> stepNames, Map<String, String> parameters) {
+    /** A new run of the kind's steps, all pending, holding the Tiller's lock. */
+    RemediationRun create(String tillerId, String team, RemediationKind kind, String requestedBy,
+            String storageNamespace, RunParameters parameters) {
+        String remediation = kind.id();
+        List<String> stepNames = kind.stepNames();
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         try {
@@ -56,7 +58,7 @@ public class RemediationRuns {
                         INSERT INTO remediation_run (id, tiller_id, team, remediation, state, requested_by, created_at,
                             updated_at, storage_namespace, parameters) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)""")
                         .params(id, tillerId, team, remediation, requestedBy, Timestamp.from(now), Timestamp.from(now),
-                                storageNamespace, HardeningPlan.encode(parameters))
+                                storageNamespace, parameters.encode())
                         .update();
                 for (int i = 0; i < stepNames.size(); i++) {
                     jdbc.sql("INSERT INTO remediation_step (run_id, step_index, name, state) VALUES (?, ?, ?, 'PENDING')")
@@ -162,7 +164,7 @@ public class RemediationRuns {
                 RemediationRun.State.valueOf(rs.getString("state")), rs.getString("requested_by"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")),
                 rs.getString("storage_namespace"), (Integer) rs.getObject("original_replicas"), rs.getString("error"),
-                steps, HardeningPlan.decode(rs.getString("parameters")));
+                steps, RunParameters.decode(rs.getString("parameters")));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -2,102 +2,82 @@ package io.helmwarden.remediation;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.helmwarden.cluster.ClusterObjects;
+import io.helmwarden.cluster.KubeObjects;
+import io.helmwarden.cluster.SecretData;
+import io.helmwarden.cluster.WriteConflict;
+import io.helmwarden.inventory.TillerContainer;
 import io.helmwarden.release.ReleaseDecodingException;
 import io.helmwarden.release.ReleaseRecordCodec;
-import java.nio.charset.StandardCharsets;
+import io.helmwarden.release.ReleaseStorage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * The steps that move a Tiller's records from ConfigMaps to Secrets, against the API server. Every step is
- * idempotent: run twice (after a crash, a restart), it finds its work done and changes nothing. Writes use
- * resourceVersion preconditions; a conflict re-reads and decides again, never overwrites.
+ * The steps that move a Tiller's records from ConfigMaps to Secrets and back ({@link RemediationKind#MIGRATE_STORAGE},
+ * {@link RemediationKind#ROLLBACK_STORAGE}). Every step is idempotent: run twice (after a crash, a restart), it
+ * finds its work done and changes nothing. Writes carry resourceVersion; a conflict re-reads and decides again,
+ * never overwrites.
  */
-final class StorageMigration implements RemediationSteps {
+final class StorageMigration {
 
     static final String MIGRATED_LABEL = "helm-warden.io/migrated";
     static final String DELETE_AFTER_ANNOTATION = "helm-warden.io/delete-after";
     /** On a Secret left behind by a rollback: a copy of ours, which a later migration may refresh. */
     static final String STALE_COPY_ANNOTATION = "helm-warden.io/stale-copy";
-    private static final Map<String, String> RECORD_LABELS = Map.of("OWNER", "TILLER");
+    static final Map<String, String> RECORD_LABELS = Map.of("OWNER", "TILLER");
     private static final Duration QUIESCE_TIMEOUT = Duration.ofMinutes(5);
     /** Writes in flight while copying: far below an API server's default limit of 200 mutating requests. */
     private static final int PARALLEL_WRITES = 16;
     private static final int PAGE = 100;
 
-    private final KubernetesClient client;
+    private final ClusterObjects cluster;
     private final RemediationRun run;
     private final RemediationRuns runs;
     private final Instant deleteBackupsAfter;
     private final FaultPoint faults;
+    private final String storage;
 
-    StorageMigration(KubernetesClient client, RemediationRun run, RemediationRuns runs, Instant deleteBackupsAfter) {
-        this(client, run, runs, deleteBackupsAfter, FaultPoint.NONE);
+    StorageMigration(StepContext context) {
+        this.cluster = context.cluster();
+        this.run = context.run();
+        this.runs = context.runs();
+        this.deleteBackupsAfter = context.deleteBackupsAfter();
+        this.faults = context.faults();
+        this.storage = run.storageNamespace();
     }
 
-    StorageMigration(KubernetesClient client, RemediationRun run, RemediationRuns runs, Instant deleteBackupsAfter,
-            FaultPoint faults) {
-        this.client = client;
-        this.run = run;
-        this.runs = runs;
-        this.deleteBackupsAfter = deleteBackupsAfter;
-        this.faults = faults;
-    }
-
-    @Override
-    public String execute(String step) {
-        return switch (step) {
-            case "preflight" -> preflight();
-            case "quiesce" -> quiesce();
-            case "copy" -> copy();
-            case "verify" -> verify();
-            case "switch" -> switchStorage("secret");
-            case "resume" -> resume();
-            case "retire" -> retire();
-            case "copy-back" -> copyBack();
-            case "switch-back" -> switchStorage("configmap");
-            case "unretire" -> unretire();
-            default -> throw new IllegalStateException("unknown step " + step);
-        };
-    }
-
-    private String preflight() {
+    String preflight() {
         String rights = checkOwnRights();
         deployment();
-        List<ConfigMap> records = configMapRecords();
         int identical = 0;
         long bytes = 0;
+        List<ConfigMap> records = configMapRecords();
         for (ConfigMap record : records) {
             String payload = payload(record);
             bytes += payload.length();
-            Secret existing = secret(record.getMetadata().getName());
-            if (existing != null) {
-                if (!payload.equals(secretPayload(existing)) && !staleCopy(existing)) {
-                    throw new StepFailed("Secret " + run.storageNamespace() + "/" + record.getMetadata().getName()
+            var existing = cluster.secrets().get(storage, record.getMetadata().getName());
+            if (existing.isPresent()) {
+                if (!payload.equals(secretPayload(existing.get())) && !staleCopy(existing.get())) {
+                    throw new StepFailed("Secret " + storage + "/" + record.getMetadata().getName()
                             + " already exists with different content: resolve it by hand before migrating");
                 }
                 identical++;
@@ -107,24 +87,17 @@ final class StorageMigration implements RemediationSteps {
                 + " already have a Secret (identical, or our own copy from before a rollback); " + rights;
     }
 
-    /** Asks the API server whether Helm Warden's own identity may do every write the run needs. */
+    /** Asks the API server whether the identity the run writes with may do every write the run needs. */
     private String checkOwnRights() {
         List<String[]> needed = List.of(
-                new String[] {"create", "", "secrets", run.storageNamespace()},
-                new String[] {"list", "", "configmaps", run.storageNamespace()},
-                new String[] {"update", "", "configmaps", run.storageNamespace()},
+                new String[] {"create", "", ReleaseStorage.SECRET.resource(), storage},
+                new String[] {"list", "", ReleaseStorage.CONFIGMAP.resource(), storage},
+                new String[] {"update", "", ReleaseStorage.CONFIGMAP.resource(), storage},
                 new String[] {"update", "apps", "deployments", run.namespace()},
                 new String[] {"list", "", "pods", run.namespace()});
-        List<String> missing = new ArrayList<>();
-        for (String[] right : needed) {
-            var review = client.authorization().v1().selfSubjectAccessReview().create(
-                    new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
-                            .withVerb(right[0]).withGroup(right[1]).withResource(right[2]).withNamespace(right[3])
-                            .endResourceAttributes().endSpec().build());
-            if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAllowed())) {
-                missing.add(right[0] + " " + (right[1].isEmpty() ? "" : right[1] + "/") + right[2] + " in " + right[3]);
-            }
-        }
+        List<String> missing = needed.stream().filter(right -> !cluster.mayI(right[0], right[1], right[2], right[3]))
+                .map(right -> right[0] + " " + (right[1].isEmpty() ? "" : right[1] + "/") + right[2] + " in " + right[3])
+                .toList();
         if (!missing.isEmpty()) {
             throw new StepFailed("Helm Warden's identity may not " + String.join(", ", missing)
                     + ": grant these before migrating");
@@ -132,14 +105,11 @@ final class StorageMigration implements RemediationSteps {
         return "Helm Warden's identity holds every right the run needs";
     }
 
-    private String quiesce() {
-        Deployment deployment = deployment();
-        int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+    String quiesce() {
+        int replicas = Objects.requireNonNullElse(deployment().getSpec().getReplicas(), 1);
         // Recorded once, before scaling: a resumed run restores the count from before the migration.
         runs.originalReplicas(run.id(), replicas);
-        if (replicas != 0) {
-            scale(0);
-        }
+        scale(0);
         Instant deadline = Instant.now().plus(QUIESCE_TIMEOUT);
         while (!runningPods().isEmpty()) {
             if (Instant.now().isAfter(deadline)) {
@@ -156,12 +126,11 @@ final class StorageMigration implements RemediationSteps {
      * is the limit, not one round trip after another). Existing Secrets are read page by page and compared
      * with their ConfigMap first: identical ones are kept, our stale copies refreshed, others stop the run.
      */
-    private String copy() {
-        Map<String, ConfigMap> records = new LinkedHashMap<>();
-        configMapRecords().forEach(record -> records.put(record.getMetadata().getName(), record));
+    String copy() {
+        Map<String, ConfigMap> records = recordsByName();
         Set<String> present = new HashSet<>();
         List<Secret> stale = new ArrayList<>();
-        forEachSecretPage(page -> {
+        cluster.secrets().forEachPage(storage, RECORD_LABELS, PAGE, page -> {
             for (Secret existing : page) {
                 String name = existing.getMetadata().getName();
                 ConfigMap record = records.get(name);
@@ -171,7 +140,7 @@ final class StorageMigration implements RemediationSteps {
                 if (staleCopy(existing)) {
                     stale.add(existing);
                 } else if (!payload(record).equals(secretPayload(existing))) {
-                    throw new StepFailed("Secret " + run.storageNamespace() + "/" + name
+                    throw new StepFailed("Secret " + storage + "/" + name
                             + " appeared with different content during the run: not overwritten");
                 }
                 present.add(name);
@@ -180,10 +149,9 @@ final class StorageMigration implements RemediationSteps {
         for (Secret existing : stale) {
             // Our copy from before a rollback: Tiller may have rewritten the record since; the ConfigMap wins.
             ConfigMap record = records.get(existing.getMetadata().getName());
-            Secret copy = new SecretBuilder(existing).withData(Map.of("release", base64(payload(record))))
+            cluster.secrets().update(new SecretBuilder(existing).withData(Map.of("release", SecretData.encode(payload(record))))
                     .editMetadata().withLabels(record.getMetadata().getLabels())
-                    .removeFromAnnotations(STALE_COPY_ANNOTATION).endMetadata().build();
-            client.secrets().inNamespace(run.storageNamespace()).resource(copy).update();
+                    .removeFromAnnotations(STALE_COPY_ANNOTATION).endMetadata().build());
         }
         List<ConfigMap> missing = records.values().stream()
                 .filter(record -> !present.contains(record.getMetadata().getName())).toList();
@@ -193,22 +161,18 @@ final class StorageMigration implements RemediationSteps {
             String name = record.getMetadata().getName();
             String payload = payload(record);
             Secret secret = new SecretBuilder()
-                    .withNewMetadata().withName(name).withNamespace(run.storageNamespace())
+                    .withNewMetadata().withName(name).withNamespace(storage)
                     .withLabels(record.getMetadata().getLabels()).endMetadata()
                     // Tiller's secret driver stores the payload string as the Secret's bytes, with no type.
-                    .withData(Map.of("release", base64(payload)))
+                    .withData(Map.of("release", SecretData.encode(payload)))
                     .build();
-            try {
-                client.secrets().inNamespace(run.storageNamespace()).resource(secret).create();
+            if (cluster.secrets().createIfAbsent(secret)) {
                 int done = created.incrementAndGet();
                 heartbeat(done);
                 faults.reached("copied " + done);
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
+            } else {
                 // Created between our read and our write: judged like one found before.
-                if (!payload.equals(secretPayload(secret(name)))) {
+                if (!payload.equals(cluster.secrets().get(storage, name).map(StorageMigration::secretPayload).orElse(null))) {
                     throw new StepFailed("Secret " + name + " was created concurrently with different content");
                 }
                 raced.incrementAndGet();
@@ -220,11 +184,10 @@ final class StorageMigration implements RemediationSteps {
     }
 
     /** Compares every Secret with its ConfigMap, page by page, so memory holds one page of payloads. */
-    private String verify() {
-        Map<String, ConfigMap> records = new LinkedHashMap<>();
-        configMapRecords().forEach(record -> records.put(record.getMetadata().getName(), record));
+    String verify() {
+        Map<String, ConfigMap> records = recordsByName();
         Set<String> verified = new HashSet<>();
-        forEachSecretPage(page -> {
+        cluster.secrets().forEachPage(storage, RECORD_LABELS, PAGE, page -> {
             for (Secret secret : page) {
                 String name = secret.getMetadata().getName();
                 ConfigMap record = records.get(name);
@@ -250,22 +213,11 @@ final class StorageMigration implements RemediationSteps {
         return verified.size() + " Secrets byte-identical to their ConfigMaps, each decoding as a Helm 2 release";
     }
 
-    /** Tiller's Secrets in pages of {@value #PAGE}: a thousand records near 1 MB must not sit in memory at once. */
-    private void forEachSecretPage(java.util.function.Consumer<List<Secret>> consumer) {
-        String continueToken = null;
-        do {
-            var page = client.secrets().inNamespace(run.storageNamespace()).withLabels(RECORD_LABELS)
-                    .list(new ListOptionsBuilder().withLimit((long) PAGE).withContinue(continueToken).build());
-            consumer.accept(page.getItems());
-            continueToken = page.getMetadata().getContinue();
-        } while (continueToken != null && !continueToken.isEmpty());
-    }
-
     /**
      * Runs the action for every item with {@value #PARALLEL_WRITES} in flight; the first failure stops the
      * rest and is thrown as it was (an Error stays an Error: a crash is not a step failure).
      */
-    private static <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+    private static <T> void inParallel(List<T> items, Consumer<T> action) {
         if (items.isEmpty()) {
             return;
         }
@@ -297,34 +249,27 @@ final class StorageMigration implements RemediationSteps {
         }
     }
 
-    private String switchStorage(String backend) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Deployment deployment = deployment();
-            var container = tillerContainer(deployment);
-            var flags = TillerFlag.set(container.getCommand(), container.getArgs(), "storage", backend);
-            boolean unchanged = Objects.equals(emptyToNull(container.getCommand()), flags.command())
-                    && Objects.equals(Objects.requireNonNullElse(container.getArgs(), List.of()), flags.args());
-            if (unchanged) {
-                return "already --storage=" + backend;
-            }
-            Deployment changed = new DeploymentBuilder(deployment).build();
-            var target = tillerContainer(changed);
-            target.setCommand(flags.command());
-            target.setArgs(flags.args());
-            try {
-                // resourceVersion is kept: a concurrent change makes this fail, and we decide again.
-                client.apps().deployments().inNamespace(run.namespace()).resource(changed).update();
-                return (flags.command() == null ? "" : "command " + flags.command() + ", ") + "args " + flags.args();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        }
-        throw new StepFailed("the Deployment kept changing while switching its storage flag");
+    String switchToSecrets() {
+        return switchStorage(ReleaseStorage.SECRET);
     }
 
-    private String resume() {
+    String switchToConfigMaps() {
+        return switchStorage(ReleaseStorage.CONFIGMAP);
+    }
+
+    private String switchStorage(ReleaseStorage backend) {
+        List<String> written = new ArrayList<>();
+        var edit = editDeployment(deployment -> {
+            var container = TillerContainer.of(deployment.getSpec().getTemplate().getSpec()).orElseThrow();
+            TillerFlagRewriter.set(container, "storage", backend.flag());
+            written.clear();
+            written.add((container.getCommand() == null || container.getCommand().isEmpty() ? ""
+                    : "command " + container.getCommand() + ", ") + "args " + container.getArgs());
+        });
+        return edit == KubeObjects.Edit.UNCHANGED ? "already --storage=" + backend.flag() : written.get(0);
+    }
+
+    String resume() {
         int replicas = Objects.requireNonNullElse(run.originalReplicas(), 1);
         scale(replicas);
         return "scaled back to " + replicas;
@@ -334,31 +279,27 @@ final class StorageMigration implements RemediationSteps {
      * Labels each ConfigMap as a backup, but only if it still equals its verified Secret: a record someone
      * changed after the copy is reported, not retired. The update carries the resourceVersion just compared.
      */
-    private String retire() {
+    String retire() {
         int labelled = 0;
         for (ConfigMap record : configMapRecords()) {
             if ("true".equals(record.getMetadata().getLabels().get(MIGRATED_LABEL))) {
                 continue;
             }
             String name = record.getMetadata().getName();
-            Secret secret = secret(name);
-            if (secret == null || !payload(record).equals(secretPayload(secret))) {
-                throw new StepFailed("ConfigMap " + run.storageNamespace() + "/" + name
+            var secret = cluster.secrets().get(storage, name);
+            if (secret.isEmpty() || !payload(record).equals(secretPayload(secret.get()))) {
+                throw new StepFailed("ConfigMap " + storage + "/" + name
                         + " changed after it was copied (a concurrent writer?): its Secret was not overwritten and"
                         + " it was not retired; compare both, then resume");
             }
-            ConfigMap backup = new ConfigMapBuilder(record).editMetadata()
-                    .addToLabels(MIGRATED_LABEL, "true")
-                    .addToAnnotations(DELETE_AFTER_ANNOTATION, deleteBackupsAfter.toString())
-                    .endMetadata().build();
             try {
-                client.configMaps().inNamespace(run.storageNamespace()).resource(backup).update();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 409) {
-                    throw new StepFailed("ConfigMap " + run.storageNamespace() + "/" + name
-                            + " changed while being retired (a concurrent writer?); resume to compare it again");
-                }
-                throw e;
+                cluster.configMaps().update(new ConfigMapBuilder(record).editMetadata()
+                        .addToLabels(MIGRATED_LABEL, "true")
+                        .addToAnnotations(DELETE_AFTER_ANNOTATION, deleteBackupsAfter.toString())
+                        .endMetadata().build());
+            } catch (WriteConflict e) {
+                throw new StepFailed("ConfigMap " + storage + "/" + name
+                        + " changed while being retired (a concurrent writer?); resume to compare it again");
             }
             labelled++;
             heartbeat(labelled);
@@ -368,61 +309,53 @@ final class StorageMigration implements RemediationSteps {
     }
 
     /** Secrets Tiller wrote or changed since the migration become ConfigMaps again; nothing is deleted. */
-    private String copyBack() {
-        Map<String, ConfigMap> configMaps = new HashMap<>();
-        configMapRecords().forEach(cm -> configMaps.put(cm.getMetadata().getName(), cm));
+    String copyBack() {
+        Map<String, ConfigMap> configMaps = recordsByName();
         int created = 0;
         int updated = 0;
-        for (Secret secret : client.secrets().inNamespace(run.storageNamespace()).withLabels(RECORD_LABELS).list()
-                .getItems()) {
+        for (Secret secret : cluster.secrets().list(storage, RECORD_LABELS)) {
             String name = secret.getMetadata().getName();
             String payload = secretPayload(secret);
             ConfigMap existing = configMaps.get(name);
             if (existing == null) {
-                client.configMaps().inNamespace(run.storageNamespace()).resource(new ConfigMapBuilder()
-                        .withNewMetadata().withName(name).withNamespace(run.storageNamespace())
+                cluster.configMaps().create(new ConfigMapBuilder()
+                        .withNewMetadata().withName(name).withNamespace(storage)
                         .withLabels(secret.getMetadata().getLabels()).endMetadata()
-                        .withData(Map.of("release", payload)).build()).create();
+                        .withData(Map.of("release", payload)).build());
                 created++;
             } else if (!payload.equals(payload(existing))) {
                 // Tiller rewrote this revision (an upgrade supersedes the previous one): its newest content wins.
-                ConfigMap changed = new ConfigMapBuilder(existing)
+                cluster.configMaps().update(new ConfigMapBuilder(existing)
                         .withData(Map.of("release", payload)).editMetadata()
-                        .withLabels(new HashMap<>(secret.getMetadata().getLabels())).endMetadata().build();
-                client.configMaps().inNamespace(run.storageNamespace()).resource(changed).update();
+                        .withLabels(new HashMap<>(secret.getMetadata().getLabels())).endMetadata().build());
                 updated++;
             }
         }
         return created + " ConfigMaps created and " + updated + " updated from records Tiller wrote as Secrets";
     }
 
-    private String unretire() {
+    String unretire() {
         int unlabelled = 0;
         for (ConfigMap record : configMapRecords()) {
             if (record.getMetadata().getLabels().containsKey(MIGRATED_LABEL)) {
-                client.configMaps().inNamespace(run.storageNamespace()).withName(record.getMetadata().getName())
-                        .edit(configMap -> {
-                            configMap.getMetadata().getLabels().remove(MIGRATED_LABEL);
-                            if (configMap.getMetadata().getAnnotations() != null) {
-                                configMap.getMetadata().getAnnotations().remove(DELETE_AFTER_ANNOTATION);
-                            }
-                            return configMap;
-                        });
+                cluster.configMaps().edit(storage, record.getMetadata().getName(), configMap -> {
+                    configMap.getMetadata().getLabels().remove(MIGRATED_LABEL);
+                    if (configMap.getMetadata().getAnnotations() != null) {
+                        configMap.getMetadata().getAnnotations().remove(DELETE_AFTER_ANNOTATION);
+                    }
+                });
                 unlabelled++;
             }
         }
         int marked = 0;
-        for (Secret secret : client.secrets().inNamespace(run.storageNamespace()).withLabels(RECORD_LABELS).list()
-                .getItems()) {
+        for (Secret secret : cluster.secrets().list(storage, RECORD_LABELS)) {
             if (!staleCopy(secret)) {
-                client.secrets().inNamespace(run.storageNamespace()).withName(secret.getMetadata().getName())
-                        .edit(s -> {
-                            if (s.getMetadata().getAnnotations() == null) {
-                                s.getMetadata().setAnnotations(new HashMap<>());
-                            }
-                            s.getMetadata().getAnnotations().put(STALE_COPY_ANNOTATION, "true");
-                            return s;
-                        });
+                cluster.secrets().edit(storage, secret.getMetadata().getName(), s -> {
+                    if (s.getMetadata().getAnnotations() == null) {
+                        s.getMetadata().setAnnotations(new HashMap<>());
+                    }
+                    s.getMetadata().getAnnotations().put(STALE_COPY_ANNOTATION, "true");
+                });
                 marked++;
             }
         }
@@ -438,47 +371,38 @@ final class StorageMigration implements RemediationSteps {
     }
 
     private void scale(int replicas) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Deployment deployment = deployment();
-            if (Objects.equals(deployment.getSpec().getReplicas(), replicas)) {
-                return;
-            }
-            Deployment changed = new DeploymentBuilder(deployment).editSpec().withReplicas(replicas).endSpec().build();
-            try {
-                client.apps().deployments().inNamespace(run.namespace()).resource(changed).update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
+        editDeployment(deployment -> deployment.getSpec().setReplicas(replicas));
+    }
+
+    private KubeObjects.Edit editDeployment(Consumer<Deployment> edit) {
+        try {
+            return cluster.deployments().edit(run.namespace(), run.tillerName(), edit);
+        } catch (io.helmwarden.cluster.ObjectGone | WriteConflict e) {
+            throw new StepFailed(e.getMessage());
         }
-        throw new StepFailed("the Deployment kept changing while scaling it to " + replicas);
     }
 
     private Deployment deployment() {
-        Deployment deployment = client.apps().deployments().inNamespace(run.namespace()).withName(run.tillerName()).get();
-        if (deployment == null) {
-            throw new StepFailed("Deployment " + run.namespace() + "/" + run.tillerName() + " is gone");
-        }
-        return deployment;
+        return cluster.deployments().get(run.namespace(), run.tillerName()).orElseThrow(() ->
+                new StepFailed("Deployment " + run.namespace() + "/" + run.tillerName() + " is gone"));
     }
 
     private List<Pod> runningPods() {
         var labels = deployment().getSpec().getSelector().getMatchLabels();
-        return client.pods().inNamespace(run.namespace()).withLabels(labels).list().getItems().stream()
+        return cluster.pods().list(run.namespace(), labels).stream()
                 .filter(pod -> pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()))
                 .toList();
     }
 
     /** Records Tiller itself wrote; backups from an earlier run are records too. */
     private List<ConfigMap> configMapRecords() {
-        return new ArrayList<>(client.configMaps().inNamespace(run.storageNamespace()).withLabels(RECORD_LABELS).list()
-                .getItems());
+        return new ArrayList<>(cluster.configMaps().list(storage, RECORD_LABELS));
     }
 
-    private Secret secret(String name) {
-        return client.secrets().inNamespace(run.storageNamespace()).withName(name).get();
+    private Map<String, ConfigMap> recordsByName() {
+        Map<String, ConfigMap> records = new LinkedHashMap<>();
+        configMapRecords().forEach(record -> records.put(record.getMetadata().getName(), record));
+        return records;
     }
 
     private static String payload(ConfigMap record) {
@@ -494,25 +418,8 @@ final class StorageMigration implements RemediationSteps {
         return annotations != null && "true".equals(annotations.get(STALE_COPY_ANNOTATION));
     }
 
-    private static String base64(String payload) {
-        return Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.US_ASCII));
-    }
-
     private static String secretPayload(Secret secret) {
-        String data = secret.getData() == null ? null : secret.getData().get("release");
-        return data == null ? null : new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII);
-    }
-
-    /** The container that runs Tiller: by image, else by name, else the first. */
-    static Container tillerContainer(Deployment deployment) {
-        var containers = deployment.getSpec().getTemplate().getSpec().getContainers();
-        return containers.stream().filter(c -> c.getImage() != null && c.getImage().contains("tiller")).findFirst()
-                .or(() -> containers.stream().filter(c -> "tiller".equals(c.getName())).findFirst())
-                .orElse(containers.get(0));
-    }
-
-    private static List<String> emptyToNull(List<String> list) {
-        return list == null || list.isEmpty() ? null : list;
+        return SecretData.text(secret, "release").orElse(null);
     }
 
     private static void sleep() {

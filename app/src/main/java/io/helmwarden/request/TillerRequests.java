@@ -1,5 +1,6 @@
 package io.helmwarden.request;
 
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
@@ -9,6 +10,7 @@ import io.helmwarden.remediation.DecommissionPlan;
 import io.helmwarden.remediation.ProvisioningPlan;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationFinished;
+import io.helmwarden.remediation.RemediationKind;
 import io.helmwarden.remediation.RemediationRun;
 import io.helmwarden.tenancy.Team;
 import io.helmwarden.tenancy.Teams;
@@ -207,7 +209,7 @@ public class TillerRequests {
             event(id, actor.subject(), null, TillerRequest.State.SUBMITTED, draft.justification().strip());
         });
         TillerRequest request = find(id).orElseThrow();
-        audited(request, actor, "tiller-request-submitted", "for " + request.namespaces());
+        audited(request, actor, AuditAction.TILLER_REQUEST_SUBMITTED, "for " + request.namespaces());
         return request;
     }
 
@@ -215,7 +217,7 @@ public class TillerRequests {
     public TillerRequest withdraw(String id, AuditEvent.Actor actor) {
         transition(id, TillerRequest.State.SUBMITTED, TillerRequest.State.WITHDRAWN, actor, null);
         TillerRequest request = find(id).orElseThrow();
-        audited(request, actor, "tiller-request-withdrawn", null);
+        audited(request, actor, AuditAction.TILLER_REQUEST_WITHDRAWN, null);
         return request;
     }
 
@@ -226,7 +228,7 @@ public class TillerRequests {
         refuseDirectionControls(comment);
         transition(id, TillerRequest.State.SUBMITTED, TillerRequest.State.REJECTED, actor, comment.strip());
         TillerRequest request = find(id).orElseThrow();
-        audited(request, actor, "tiller-request-rejected", comment.strip());
+        audited(request, actor, AuditAction.TILLER_REQUEST_REJECTED, comment.strip());
         return request;
     }
 
@@ -238,7 +240,7 @@ public class TillerRequests {
         refuseDirectionControls(comment);
         transition(id, TillerRequest.State.SUBMITTED, TillerRequest.State.APPROVED, actor, comment);
         TillerRequest request = find(id).orElseThrow();
-        audited(request, actor, "tiller-request-approved", comment);
+        audited(request, actor, AuditAction.TILLER_REQUEST_APPROVED, comment);
         // Provisioning before the run starts: a fast run's end then always finds its request.
         transition(id, TillerRequest.State.APPROVED, TillerRequest.State.PROVISIONING, actor, null);
         RemediationRun run;
@@ -247,7 +249,7 @@ public class TillerRequests {
         } catch (RuntimeException e) {
             transition(id, TillerRequest.State.PROVISIONING, TillerRequest.State.FAILED, actor,
                     "provisioning could not start: " + e.getMessage());
-            audited(find(id).orElseThrow(), actor, "tiller-request-failed", e.getMessage());
+            audited(find(id).orElseThrow(), actor, AuditAction.TILLER_REQUEST_FAILED, e.getMessage());
             throw new Conflict("Provisioning could not start: " + e.getMessage());
         }
         jdbc.sql("UPDATE tiller_request SET run_id = ? WHERE id = ?").params(run.id(), id).update();
@@ -259,7 +261,7 @@ public class TillerRequests {
         refuseDirectionControls(comment);
         transition(id, TillerRequest.State.READY, TillerRequest.State.DECOMMISSION_REQUESTED, actor, blankToNull(comment));
         TillerRequest request = find(id).orElseThrow();
-        audited(request, actor, "tiller-request-decommission-requested", comment);
+        audited(request, actor, AuditAction.TILLER_REQUEST_DECOMMISSION_REQUESTED, comment);
         return request;
     }
 
@@ -271,7 +273,7 @@ public class TillerRequests {
         refuseDirectionControls(comment);
         transition(id, TillerRequest.State.DECOMMISSION_REQUESTED, TillerRequest.State.READY, actor, comment.strip());
         TillerRequest request = find(id).orElseThrow();
-        audited(request, actor, "tiller-request-decommission-declined", comment);
+        audited(request, actor, AuditAction.TILLER_REQUEST_DECOMMISSION_DECLINED, comment);
         return request;
     }
 
@@ -284,7 +286,7 @@ public class TillerRequests {
         }
         transition(id, TillerRequest.State.DECOMMISSION_REQUESTED, TillerRequest.State.DECOMMISSIONING, actor,
                 keepRecords ? "keeping " + plan.records() + " release records" : null);
-        audited(request, actor, "tiller-request-decommission-approved", keepRecords ? "keeping records" : null);
+        audited(request, actor, AuditAction.TILLER_REQUEST_DECOMMISSION_APPROVED, keepRecords ? "keeping records" : null);
         try {
             RemediationRun run = executor.startDecommission(plan, actor);
             jdbc.sql("UPDATE tiller_request SET run_id = ? WHERE id = ?").params(run.id(), id).update();
@@ -314,21 +316,21 @@ public class TillerRequests {
     /** A provisioning or decommissioning run ended: its request moves on, or failed with the run's error. */
     @EventListener
     void onRunFinished(RemediationFinished finished) {
-        boolean provisioning = ProvisioningPlan.REMEDIATION.equals(finished.remediation());
-        if (!provisioning && !DecommissionPlan.REMEDIATION.equals(finished.remediation())) {
+        boolean provisioning = finished.kind() == RemediationKind.PROVISION_TILLER;
+        if (!provisioning && finished.kind() != RemediationKind.DECOMMISSION_TILLER) {
             return;
         }
         TillerRequest.State from = provisioning ? TillerRequest.State.PROVISIONING : TillerRequest.State.DECOMMISSIONING;
-        String[] tiller = finished.tillerId().split("/", 3);
         jdbc.sql("SELECT id FROM tiller_request WHERE state = ? AND cluster = ? AND tiller_namespace = ?")
-                .params(from.name(), tiller[0], tiller[1]).query(String.class).optional()
+                .params(from.name(), finished.tiller().cluster(), finished.tiller().namespace()).query(String.class).optional()
                 .ifPresent(id -> {
                     var actor = new AuditEvent.Actor("helm-warden", "Helm Warden", null);
                     boolean done = finished.state() == RemediationRun.State.DONE;
                     TillerRequest.State to = !done ? TillerRequest.State.FAILED
                             : provisioning ? TillerRequest.State.READY : TillerRequest.State.DECOMMISSIONED;
                     transition(id, from, to, actor, done ? null : finished.error());
-                    audited(find(id).orElseThrow(), actor, "tiller-request-" + to.name().toLowerCase().replace('_', '-'),
+                    audited(find(id).orElseThrow(), actor, !done ? AuditAction.TILLER_REQUEST_FAILED
+                                    : provisioning ? AuditAction.TILLER_REQUEST_READY : AuditAction.TILLER_REQUEST_DECOMMISSIONED,
                             done ? "run " + finished.runId() : finished.error());
                 });
     }
@@ -373,7 +375,7 @@ public class TillerRequests {
                 .update();
     }
 
-    private void audited(TillerRequest request, AuditEvent.Actor actor, String action, String details) {
+    private void audited(TillerRequest request, AuditEvent.Actor actor, AuditAction action, String details) {
         audit.append(AuditEvent.by(actor, action, AuditEntry.Outcome.SUCCESS)
                 .target(request.team(), request.cluster(), request.tillerNamespace(), "Tiller request " + request.id())
                 .details(details));

@@ -1,5 +1,6 @@
 package io.helmwarden.tenancy;
 
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
@@ -77,7 +78,7 @@ public class NamespaceAssignments {
         } catch (DuplicateKeyException e) {
             throw new Refused(namespace + " was just given to a team by someone else.");
         }
-        audit.append(AuditEvent.by(actor, "namespace-assigned", AuditEntry.Outcome.SUCCESS)
+        audit.append(AuditEvent.by(actor, AuditAction.NAMESPACE_ASSIGNED, AuditEntry.Outcome.SUCCESS)
                 .target(team, cluster, namespace, "Namespace " + namespace).details("given to team " + team));
         reload();
     }
@@ -88,7 +89,7 @@ public class NamespaceAssignments {
                 .orElseThrow(() -> new Refused(namespace + " was not given to a team from here."));
         jdbc.sql("DELETE FROM namespace_assignment WHERE cluster_id = ? AND namespace = ?").params(cluster, namespace)
                 .update();
-        audit.append(AuditEvent.by(actor, "namespace-unassigned", AuditEntry.Outcome.SUCCESS)
+        audit.append(AuditEvent.by(actor, AuditAction.NAMESPACE_UNASSIGNED, AuditEntry.Outcome.SUCCESS)
                 .target(assignment.team(), cluster, namespace, "Namespace " + namespace)
                 .details("taken back from team " + assignment.team()));
         reload();

@@ -1,7 +1,6 @@
 package io.helmwarden.tenancy;
 
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -39,10 +38,6 @@ public record Viewer(String name, Set<Role> roles, Set<String> teams, Set<String
         return roles.contains(Role.PLATFORM_ADMIN) || roles.contains(Role.AUDITOR);
     }
 
-    /** Whether something owned by this team (or by none) is visible: unowned things are for admins and auditors. */
-    public boolean maySee(Optional<String> team) {
-        return seesEverything() || team.isPresent() && teams.contains(team.get());
-    }
 
     /** "Platform admin", or "Team lead · payments", for the page header. */
     public String describe() {

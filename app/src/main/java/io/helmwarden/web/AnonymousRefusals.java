@@ -1,5 +1,6 @@
 package io.helmwarden.web;
 
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
@@ -63,7 +64,7 @@ class AnonymousRefusals implements DisposableBean {
         for (Key key : counts.keySet()) {
             AtomicLong count = counts.remove(key);
             if (count != null && count.get() > 0) {
-                audit.append(AuditEvent.by(new AuditEvent.Actor("anonymous", null, null), "access-denied",
+                audit.append(AuditEvent.by(new AuditEvent.Actor("anonymous", null, null), AuditAction.ACCESS_DENIED,
                         AuditEntry.Outcome.DENIED).details(count.get() + " × " + key.route() + " from " + key.client()
                         + " without signing in, within " + interval.toSeconds() + " s"));
             }

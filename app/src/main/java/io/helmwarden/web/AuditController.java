@@ -1,9 +1,11 @@
 package io.helmwarden.web;
 
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
 import io.helmwarden.tenancy.Viewer;
+import io.helmwarden.tenancy.Visibility;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -12,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -22,7 +23,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.core.JsonGenerator;
@@ -43,7 +43,10 @@ class AuditController {
     private final AuditLog audit;
     private final ObjectAccess access;
 
-    AuditController(AuditLog audit, ObjectAccess access) {
+    private final Visibility visibility;
+
+    AuditController(AuditLog audit, ObjectAccess access, Visibility visibility) {
+        this.visibility = visibility;
         this.audit = audit;
         this.access = access;
     }
@@ -56,7 +59,7 @@ class AuditController {
     String entries(AuditFilterFormData filter, @RequestParam(required = false) Long before,
             @RequestParam(required = false) Long after, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        var auditFilter = filter.toFilter(viewer);
+        var auditFilter = filter.toFilter(visibility.auditedTeams(viewer));
         List<AuditEntry> page;
         boolean hasOlder;
         boolean hasNewer;
@@ -115,7 +118,7 @@ class AuditController {
         List<AuditLog.Checkpoint> pasted = checkpoints.lines().limit(MAX_CHECKPOINTS)
                 .map(AuditLog.Checkpoint::parse).flatMap(java.util.Optional::stream).toList();
         AuditLog.Verification result = audit.verify(pasted);
-        audit.append(AuditEvent.by(Audits.actor(authentication), "audit-verified",
+        audit.append(AuditEvent.by(Audits.actor(authentication), AuditAction.AUDIT_VERIFIED,
                 result.intact() ? AuditEntry.Outcome.SUCCESS : AuditEntry.Outcome.FAILURE).details(result.message()));
         redirect.addFlashAttribute("verification", result);
         return "redirect:/audit";
@@ -124,9 +127,8 @@ class AuditController {
     @GetMapping("/audit/{seq:\\d+}")
     String entry(@PathVariable long seq, Authentication authentication, Model model) {
         Viewer viewer = Viewer.of(authentication);
-        AuditEntry entry = access.visibleOrNotFound(audit.find(seq), e -> viewer.seesEverything()
-                        || Stream.concat(Stream.ofNullable(e.team()), e.concernedTeams().stream())
-                                .anyMatch(viewer.leads()::contains), authentication,
+        AuditEntry entry = access.visibleOrNotFound(audit.find(seq), e -> visibility.maySeeAuditOf(viewer,
+                        Stream.concat(Stream.ofNullable(e.team()), e.concernedTeams().stream()).toList()), authentication,
                 event -> event.target(null, null, null, "Audit entry " + seq),
                 e -> event -> event.target(e.team(), null, null, "Audit entry " + seq));
         model.addAttribute("entry", entry);
@@ -150,8 +152,8 @@ class AuditController {
 
     private ResponseEntity<StreamingResponseBody> csv(AuditFilterFormData filter, Authentication authentication,
             boolean forSpreadsheets) {
-        var auditFilter = filter.toFilter(Viewer.of(authentication));
-        audit.append(AuditEvent.by(Audits.actor(authentication), "audit-exported", AuditEntry.Outcome.SUCCESS)
+        var auditFilter = filter.toFilter(visibility.auditedTeams(Viewer.of(authentication)));
+        audit.append(AuditEvent.by(Audits.actor(authentication), AuditAction.AUDIT_EXPORTED, AuditEntry.Outcome.SUCCESS)
                 .details((forSpreadsheets ? "CSV for spreadsheets " : "CSV ") + describe(filter)));
         StreamingResponseBody body = out -> {
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -166,8 +168,8 @@ class AuditController {
 
     @GetMapping("/audit/export.json")
     ResponseEntity<StreamingResponseBody> json(AuditFilterFormData filter, Authentication authentication) {
-        var auditFilter = filter.toFilter(Viewer.of(authentication));
-        audit.append(AuditEvent.by(Audits.actor(authentication), "audit-exported", AuditEntry.Outcome.SUCCESS)
+        var auditFilter = filter.toFilter(visibility.auditedTeams(Viewer.of(authentication)));
+        audit.append(AuditEvent.by(Audits.actor(authentication), AuditAction.AUDIT_EXPORTED, AuditEntry.Outcome.SUCCESS)
                 .details("JSON " + describe(filter)));
         StreamingResponseBody body = out -> {
             try (JsonGenerator generator = JSON.createGenerator(out)) {

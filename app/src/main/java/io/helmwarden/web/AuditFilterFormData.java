@@ -1,10 +1,11 @@
 package io.helmwarden.web;
 
 import io.helmwarden.audit.AuditFilter;
-import io.helmwarden.tenancy.Viewer;
+import io.helmwarden.tenancy.Visibility;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,8 +25,9 @@ public record AuditFilterFormData(String actor, String team, String cluster, Str
         to = clean(to);
     }
 
-    AuditFilter toFilter(Viewer viewer) {
-        Set<String> visible = viewer.seesEverything() ? null : viewer.leads();
+    /** @param audited the teams the viewer reviews, empty for all ({@link Visibility#auditedTeams}) */
+    AuditFilter toFilter(Optional<Set<String>> audited) {
+        Set<String> visible = audited.orElse(null);
         return new AuditFilter(actor, team, cluster, action, outcome,
                 day(from) == null ? null : day(from).atStartOfDay().toInstant(ZoneOffset.UTC),
                 day(to) == null ? null : day(to).plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC), visible);

@@ -8,12 +8,12 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
 /** Who acted, for the audit log, from a signed-in person's authentication. */
-final class Audits {
+public final class Audits {
 
     private Audits() {
     }
 
-    static AuditEvent.Actor actor(Authentication authentication) {
+    public static AuditEvent.Actor actor(Authentication authentication) {
         if (authentication == null) {
             return new AuditEvent.Actor("anonymous", null, null);
         }

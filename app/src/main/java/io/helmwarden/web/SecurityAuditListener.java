@@ -1,5 +1,6 @@
 package io.helmwarden.web;
 
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
@@ -23,11 +24,11 @@ class SecurityAuditListener {
 
     @EventListener
     void signedIn(InteractiveAuthenticationSuccessEvent event) {
-        audit.append(AuditEvent.by(Audits.actor(event.getAuthentication()), "sign-in", AuditEntry.Outcome.SUCCESS));
+        audit.append(AuditEvent.by(Audits.actor(event.getAuthentication()), AuditAction.SIGN_IN, AuditEntry.Outcome.SUCCESS));
     }
 
     @EventListener
     void signedOut(LogoutSuccessEvent event) {
-        audit.append(AuditEvent.by(Audits.actor(event.getAuthentication()), "sign-out", AuditEntry.Outcome.SUCCESS));
+        audit.append(AuditEvent.by(Audits.actor(event.getAuthentication()), AuditAction.SIGN_OUT, AuditEntry.Outcome.SUCCESS));
     }
 }

@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** Puts the signed-in {@link Viewer} into every page's model, for the header and for the pages. */
 @ControllerAdvice
-class ViewerAdvice {
+public class ViewerAdvice {
 
     @ModelAttribute("viewer")
     Viewer viewer(Authentication authentication) {
@@ -16,7 +16,7 @@ class ViewerAdvice {
     }
 
     /** The viewer, or null for nobody signed in (exception handlers build their model themselves). */
-    static Viewer signedIn(Authentication authentication) {
+    public static Viewer signedIn(Authentication authentication) {
         return authentication == null || authentication instanceof AnonymousAuthenticationToken ? null
                 : Viewer.of(authentication);
     }

@@ -1,43 +1,44 @@
 package io.helmwarden.web;
 
 import io.github.wimdeblauwe.htmx.spring.boot.security.HxRefreshHeaderAuthenticationEntryPoint;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
 import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.RoleMapper;
-import org.springframework.http.HttpMethod;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.web.access.AccessDeniedHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.function.Supplier;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.web.authentication.AuthenticationFailureHandler;
-import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
-import org.springframework.security.web.csrf.CsrfToken;
-import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
-import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.web.authentication.logout.LogoutSuccessHandler;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.logout.LogoutSuccessHandler;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Everything but static assets, health and the signed-out page needs an OIDC sign-in and a role mapped from
@@ -108,7 +109,7 @@ class WebSecurityConfiguration {
                 anonymous.refused(request.getRemoteAddr(), request.getMethod(), request.getRequestURI());
             } else {
                 String uri = request.getRequestURI();
-                audit.append(AuditEvent.by(Audits.actor(who), "access-denied", AuditEntry.Outcome.DENIED)
+                audit.append(AuditEvent.by(Audits.actor(who), AuditAction.ACCESS_DENIED, AuditEntry.Outcome.DENIED)
                         .details(request.getMethod() + " " + (uri.length() > 300 ? uri.substring(0, 300) + "…" : uri)));
             }
             boolean malformed = request.getAttribute(MalformedTokenAware.MALFORMED) != null;
@@ -150,7 +151,7 @@ class WebSecurityConfiguration {
         return (request, response, exception) -> {
             String reason = exception instanceof OAuth2AuthenticationException oauth
                     ? oauth.getError().getErrorCode() : exception.getClass().getSimpleName();
-            audit.append(AuditEvent.by(new AuditEvent.Actor("anonymous", null, null), "sign-in",
+            audit.append(AuditEvent.by(new AuditEvent.Actor("anonymous", null, null), AuditAction.SIGN_IN,
                     AuditEntry.Outcome.FAILURE).details("sign-in failed at " + request.getRequestURI() + ": " + reason
                     + " (from " + request.getRemoteAddr() + ")"));
             page.onAuthenticationFailure(request, response, exception);

@@ -2,6 +2,7 @@ package io.helmwarden.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.support.PostgresServer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ class AuditLogIT {
     }
 
     static AuditEvent event(int i) {
-        return AuditEvent.by(new AuditEvent.Actor("user-" + i, "User " + i, "AUDITOR"), "sign-in",
+        return AuditEvent.by(new AuditEvent.Actor("user-" + i, "User " + i, "AUDITOR"), AuditAction.SIGN_IN,
                 AuditEntry.Outcome.SUCCESS).target("payments", "prod-eu", "payments-tiller", "Tiller tiller-deploy")
                 .details("attempt " + i);
     }
@@ -180,7 +181,7 @@ class AuditLogIT {
     @MethodSource("databases")
     void anEntryConcerningAnotherTeamIsVisibleToThatTeam(String name, DataSource dataSource) {
         AuditLog log = log(dataSource);
-        log.append(AuditEvent.by(new AuditEvent.Actor("sam", "Sam Search", "TEAM_LEAD"), "remediation-refused",
+        log.append(AuditEvent.by(new AuditEvent.Actor("sam", "Sam Search", "TEAM_LEAD"), AuditAction.REMEDIATION_REFUSED,
                 AuditEntry.Outcome.DENIED).target("search", "prod-eu", "search-tiller", "Tiller tiller-deploy")
                 .alsoConcerning(List.of("payments", "search")).details("migrate-storage-to-secrets: refused"));
         log.append(event(2));

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.helmwarden.HelmWardenApplication;
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditFilter;
@@ -15,12 +16,14 @@ import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.AdditionalClusters;
 import io.helmwarden.cluster.Cluster;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.inventory.Tiller;
-import io.helmwarden.provisioning.HelmInit;
 import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.release.hapi.release.Status;
+import io.helmwarden.remediation.PlanInput;
 import io.helmwarden.remediation.RemediationExecutor;
+import io.helmwarden.remediation.RemediationKind;
 import io.helmwarden.remediation.RemediationRun;
 import io.helmwarden.remediation.RemediationRuns;
 import io.helmwarden.support.kube.KubeApiServer;
@@ -399,7 +402,7 @@ public final class FleetBenchmark {
         RemediationExecutor executor = app.getBean(RemediationExecutor.class);
         RemediationRuns runs = app.getBean(RemediationRuns.class);
         long start = System.nanoTime();
-        RemediationRun run = executor.startStorageMigration(tiller, new AuditEvent.Actor("bench", null, null));
+        RemediationRun run = executor.start(RemediationKind.MIGRATE_STORAGE.plan(new PlanInput(tiller, new PlanInput.Settings(200, false))), tiller, new AuditEvent.Actor("bench", null, null));
         while (!runs.find(run.id()).orElseThrow().finished()) {
             Thread.sleep(20);
         }
@@ -482,7 +485,7 @@ public final class FleetBenchmark {
             futures.add(pool.submit(() -> {
                 for (int i = thread; i < AUDIT_ENTRIES; i += threads) {
                     audit.append(AuditEvent.by(new AuditEvent.Actor("user-" + i % 200, null, "TEAM_LEAD"),
-                                    i % 10 == 0 ? "remediation-step" : "page-view", AuditEntry.Outcome.SUCCESS)
+                                    i % 10 == 0 ? AuditAction.REMEDIATION_STEP : AuditAction.SIGN_IN, AuditEntry.Outcome.SUCCESS)
                             .target("team-" + i % 50, "bench", "ns-" + i % 500, "Tiller tiller-deploy")
                             .details("entry " + i));
                 }

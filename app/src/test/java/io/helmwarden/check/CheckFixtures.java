@@ -42,11 +42,11 @@ import java.util.Optional;
  * discover in a cluster holding exactly those objects, on cluster {@code fixture} at {@link #NOW}, with
  * teams {@code payments} (namespaces team-tiller, payments) and {@code search} (search).
  */
-final class CheckFixtures {
+public final class CheckFixtures {
 
-    static final String CLUSTER = "fixture";
-    static final Instant NOW = Instant.parse("2026-11-23T00:00:00Z");
-    static final Teams TEAMS = new Teams(List.of(
+    public static final String CLUSTER = "fixture";
+    public static final Instant NOW = Instant.parse("2026-11-23T00:00:00Z");
+    public static final Teams TEAMS = new Teams(List.of(
             new Team("payments", "Payments", List.of("team-payments"), List.of("team-payments-leads"),
                     Map.of(CLUSTER, List.of("team-tiller", "payments"))),
             new Team("search", "Search", List.of("team-search"), List.of(), Map.of(CLUSTER, List.of("search")))));
@@ -54,7 +54,7 @@ final class CheckFixtures {
     private CheckFixtures() {
     }
 
-    static List<HasMetadata> load(Path file) throws IOException {
+    public static List<HasMetadata> load(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             Object parsed = Serialization.unmarshal(in);
             if (parsed instanceof List<?> list) {
@@ -67,7 +67,7 @@ final class CheckFixtures {
         }
     }
 
-    static List<Tiller> tillers(List<HasMetadata> objects) {
+    public static List<Tiller> tillers(List<HasMetadata> objects) {
         ClusterSnapshot snapshot = snapshot(objects);
         var rbac = new RbacPolicy(snapshot.clusterRoles(), snapshot.roles(), snapshot.clusterRoleBindings(),
                 snapshot.roleBindings());

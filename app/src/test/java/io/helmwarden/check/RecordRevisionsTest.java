@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.inventory.ReleaseRecord;
 import io.helmwarden.inventory.Tiller;
-import io.helmwarden.provisioning.HelmInit;
 import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.release.hapi.chart.Chart;

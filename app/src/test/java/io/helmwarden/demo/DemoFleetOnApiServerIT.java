@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.helmwarden.provisioning.HelmInit;
+import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.release.ReleaseRecordCodec;
 import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.hapi.release.Release;

@@ -9,7 +9,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.fleet.FleetState;
-import io.helmwarden.provisioning.HelmInit;
+import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.support.kube.KubeApiServer;
 import io.helmwarden.support.kube.RealApiServerCluster;
 import io.helmwarden.tenancy.Role;

@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helmwarden.cluster.ClusterObjects;
 import io.helmwarden.demo.DemoFleet;
-import io.helmwarden.provisioning.HelmInit;
+import io.helmwarden.helminit.HelmInit;
+import io.helmwarden.inventory.Tiller;
 import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.release.hapi.chart.Chart;
@@ -37,6 +39,17 @@ final class MigrationFixtures {
 
     MigrationFixtures(KubernetesClient admin) {
         this.admin = admin;
+    }
+
+    /** The migration's plan for a Tiller, as its preview shows it. */
+    static RemediationPlan migration(Tiller tiller) {
+        return RemediationKind.MIGRATE_STORAGE.plan(new PlanInput(tiller, new PlanInput.Settings(200, false)));
+    }
+
+    /** Runs one step of a migration run as the executor would, with the given client's identity. */
+    static String step(KubernetesClient client, RemediationRun run, RemediationRuns runs, String step) {
+        return RemediationKind.MIGRATE_STORAGE.run(new StepContext(ClusterObjects.of("real", client), run, runs, null,
+                Instant.now(), FaultPoint.NONE), step);
     }
 
     /** A Tiller with {@code records} small records of every status and {@code large} near the size limit. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.helmwarden.provisioning.HelmInit;
+import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.release.hapi.release.Status;
@@ -40,12 +40,18 @@ class StorageMigrationFaultsIT {
 
     /** Every point a fault can strike: before each step, after each step's effect, and mid-copy. */
     static final List<String> POINTS = Stream.concat(
-            MigrationPlan.STEP_NAMES.stream().flatMap(step -> Stream.of("before " + step, "after " + step)),
+            RemediationKind.MIGRATE_STORAGE.stepNames().stream().flatMap(step -> Stream.of("before " + step, "after " + step)),
             Stream.of("copied 1", "copied " + RECORDS / 2)).toList();
 
     enum Kind { APP_CRASH, API_SERVER_KILL }
 
-    record Fault(String point, Kind kind) {
+    /** @param restartAfterMillis for an API server kill, how long it stays down (drawn from the seed when random) */
+    record Fault(String point, Kind kind, int restartAfterMillis) {
+
+        Fault(String point, Kind kind) {
+            this(point, kind, 700);
+        }
+
     }
 
     /** What a killed JVM leaves behind; not an Exception, so the executor cannot record it. */
@@ -104,7 +110,7 @@ class StorageMigrationFaultsIT {
             List<Fault> plan = new ArrayList<>();
             for (int f = random.nextInt(1, 4); f > 0; f--) {
                 plan.add(new Fault(POINTS.get(random.nextInt(POINTS.size())),
-                        random.nextInt(3) == 0 ? Kind.API_SERVER_KILL : Kind.APP_CRASH));
+                        random.nextInt(3) == 0 ? Kind.API_SERVER_KILL : Kind.APP_CRASH, random.nextInt(200, 1500)));
             }
             faults += migrateThrough(plan);
         }
@@ -181,7 +187,7 @@ class StorageMigrationFaultsIT {
             kills.incrementAndGet();
             server.kill();
             Thread restart = new Thread(() -> {
-                sleep(new Random().nextInt(200, 1500));
+                sleep(next.restartAfterMillis());
                 server.startAgain();
             }, "kube-apiserver-restart");
             restarts.add(restart);
@@ -231,8 +237,7 @@ class StorageMigrationFaultsIT {
     }
 
     private RemediationRun newRun(String ns) {
-        return runs.create("real/" + ns + "/" + HelmInit.DEPLOYMENT_NAME, null, MigrationPlan.REMEDIATION, "admin", ns,
-                MigrationPlan.STEP_NAMES);
+        return runs.create("real/" + ns + "/" + HelmInit.DEPLOYMENT_NAME, null, RemediationKind.MIGRATE_STORAGE, "admin", ns);
     }
 
     /** A different, validly encoded payload for a record: what a concurrent Helm client would write. */

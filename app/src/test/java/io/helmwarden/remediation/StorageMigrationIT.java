@@ -4,44 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.check.Finding;
-import io.helmwarden.cluster.AdditionalClusters;
-import io.helmwarden.cluster.Cluster;
-import io.helmwarden.demo.DemoFleet;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.inventory.Tiller;
-import io.helmwarden.provisioning.HelmInit;
 import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
-import io.helmwarden.release.hapi.chart.Chart;
-import io.helmwarden.release.hapi.chart.Config;
-import io.helmwarden.release.hapi.chart.Metadata;
-import io.helmwarden.release.hapi.release.Info;
-import io.helmwarden.release.hapi.release.Release;
 import io.helmwarden.release.hapi.release.Status;
 import io.helmwarden.support.kube.KubeApiServer;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 
 /**
  * ConfigMap → Secret migration against the real API server: hundreds of records of every status, some near
@@ -75,7 +58,7 @@ class StorageMigrationIT {
         assertThat(checks(tiller)).contains("releases-in-configmaps");
         Map<String, String> before = fixtures.configMapPayloads(ns);
 
-        RemediationRun run = executor.startStorageMigration(tiller, ADMIN);
+        RemediationRun run = migrate(tiller);
         RemediationRun done = awaitFinished(run.id());
 
         assertThat(done.state()).as(done.error()).isEqualTo(RemediationRun.State.DONE);
@@ -95,7 +78,7 @@ class StorageMigrationIT {
     void rollbackBringsBackConfigMapStorageWithEverythingTillerWroteMeanwhile() {
         String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()).args("--listen=127.0.0.1:44134"), 2, 8, 0);
         Tiller tiller = awaitTiller(ns, 8);
-        RemediationRun migration = awaitFinished(executor.startStorageMigration(tiller, ADMIN).id());
+        RemediationRun migration = awaitFinished(migrate(tiller).id());
         assertThat(migration.state()).isEqualTo(RemediationRun.State.DONE);
 
         // Tiller, now on Secrets, upgrades app0: revision 5 is new, revision 4 is rewritten as superseded.
@@ -129,7 +112,7 @@ class StorageMigrationIT {
             return cm;
         });
         await().atMost(Duration.ofSeconds(20)).until(() -> checks(tillerNow(ns)).contains("releases-in-configmaps"));
-        RemediationRun again = awaitFinished(executor.startStorageMigration(tillerNow(ns), ADMIN).id());
+        RemediationRun again = awaitFinished(migrate(tillerNow(ns)).id());
         assertThat(again.state()).as(again.error()).isEqualTo(RemediationRun.State.DONE);
         assertThat(fixtures.secretPayloads(ns)).isEqualTo(fixtures.configMapPayloads(ns)).hasSize(9);
         assertThat(admin.secrets().inNamespace(ns).withName("app0.v5").get().getMetadata().getAnnotations())
@@ -142,7 +125,7 @@ class StorageMigrationIT {
     @Test
     void backupsGoWhenDeletedNowButNeverFromARolledBackTiller() {
         String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 6, 0);
-        RemediationRun migration = awaitFinished(executor.startStorageMigration(awaitTiller(ns, 6), ADMIN).id());
+        RemediationRun migration = awaitFinished(migrate(awaitTiller(ns, 6)).id());
         assertThat(admin.configMaps().inNamespace(ns).withLabel(StorageMigration.MIGRATED_LABEL, "true").list().getItems())
                 .hasSize(6).allSatisfy(cm -> assertThat(Instant.parse(cm.getMetadata().getAnnotations()
                         .get(StorageMigration.DELETE_AFTER_ANNOTATION))).isAfter(Instant.now().plus(Duration.ofDays(6))));
@@ -159,7 +142,7 @@ class StorageMigrationIT {
 
         // A rolled-back Tiller reads its ConfigMaps again: nothing of it is ever deleted.
         String other = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
-        RemediationRun second = awaitFinished(executor.startStorageMigration(awaitTiller(other, 3), ADMIN).id());
+        RemediationRun second = awaitFinished(migrate(awaitTiller(other, 3)).id());
         awaitFinished(executor.startRollback(second, ADMIN).id());
         assertThat(backups.deleteNow(second, ADMIN)).isZero();
         assertThat(fixtures.configMapPayloads(other)).hasSize(3);
@@ -169,7 +152,7 @@ class StorageMigrationIT {
     void aStorageFlagInCommandIsRewrittenInPlace() {
         String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet())
                 .command("/tiller", "--storage=configmap", "-listen=127.0.0.1:44134"), 1, 5, 0);
-        RemediationRun done = awaitFinished(executor.startStorageMigration(awaitTiller(ns, 5), ADMIN).id());
+        RemediationRun done = awaitFinished(migrate(awaitTiller(ns, 5)).id());
         assertThat(done.state()).as(done.error()).isEqualTo(RemediationRun.State.DONE);
         var container = admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get()
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -186,7 +169,7 @@ class StorageMigrationIT {
                 .withData(Map.of("release", Base64.getEncoder().encodeToString("someone else's".getBytes()))).build())
                 .create();
 
-        RemediationRun failed = awaitFinished(executor.startStorageMigration(tiller, ADMIN).id());
+        RemediationRun failed = awaitFinished(migrate(tiller).id());
 
         assertThat(failed.state()).isEqualTo(RemediationRun.State.FAILED);
         assertThat(failed.error()).contains("preflight", victim, "different content");
@@ -209,9 +192,9 @@ class StorageMigrationIT {
         String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
         Tiller tiller = awaitTiller(ns, 3);
         // The same run, executed with an identity that may only read: preflight names what is missing.
-        RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
+        RemediationRun run = runs.create(tiller.id(), null, RemediationKind.MIGRATE_STORAGE, "admin", ns);
         var readOnly = KubeApiServer.shared().clientAs("read-only-warden");
-        assertThatThrownBy(() -> new StorageMigration(readOnly, run, runs, Instant.now()).execute("preflight"))
+        assertThatThrownBy(() -> MigrationFixtures.step(readOnly, run, runs, "preflight"))
                 .hasMessageContaining("may not create secrets in " + ns)
                 .hasMessageContaining("update apps/deployments in " + ns);
         runs.finish(run.id(), RemediationRun.State.FAILED, "test");
@@ -221,8 +204,8 @@ class StorageMigrationIT {
     void twoRequestsForOneTillerRunOnce() {
         String ns = fixtures.tiller(new HelmInit("mig-" + NAMESPACES.incrementAndGet()), 1, 30, 0);
         Tiller tiller = awaitTiller(ns, 30);
-        RemediationRun first = executor.startStorageMigration(tiller, ADMIN);
-        assertThatThrownBy(() -> executor.startStorageMigration(tiller, ADMIN))
+        RemediationRun first = migrate(tiller);
+        assertThatThrownBy(() -> migrate(tiller))
                 .isInstanceOf(RemediationRuns.AlreadyRunning.class);
         assertThat(awaitFinished(first.id()).state()).isEqualTo(RemediationRun.State.DONE);
         assertThat(runs.forTiller(tiller.id())).hasSize(1);
@@ -235,15 +218,14 @@ class StorageMigrationIT {
         Map<String, String> before = fixtures.configMapPayloads(ns);
         // As if the app died right after copying, before recording it: preflight and quiesce recorded done,
         // the copy's effect in the cluster, its step still RUNNING.
-        RemediationRun run = runs.create(tiller.id(), null, MigrationPlan.REMEDIATION, "admin", ns, MigrationPlan.STEP_NAMES);
+        RemediationRun run = runs.create(tiller.id(), null, RemediationKind.MIGRATE_STORAGE, "admin", ns);
         for (int step = 0; step < 2; step++) {
             runs.stepStarted(run.id(), step);
             runs.stepFinished(run.id(), step, RemediationRun.StepStatus.DONE,
-                    new StorageMigration(admin, runs.find(run.id()).orElseThrow(), runs, Instant.now())
-                            .execute(MigrationPlan.STEP_NAMES.get(step)));
+                    MigrationFixtures.step(admin, runs.find(run.id()).orElseThrow(), runs, RemediationKind.MIGRATE_STORAGE.stepNames().get(step)));
         }
         runs.stepStarted(run.id(), 2);
-        new StorageMigration(admin, runs.find(run.id()).orElseThrow(), runs, Instant.now()).execute("copy");
+        MigrationFixtures.step(admin, runs.find(run.id()).orElseThrow(), runs, "copy");
         // A live worker's run cannot be claimed by another replica; once the lease has passed (simulated by a
         // negative lease), it can.
         assertThat(runs.claim(run.id(), RemediationExecutor.LEASE)).isFalse();
@@ -276,5 +258,9 @@ class StorageMigrationIT {
     private RemediationRun awaitFinished(String runId) {
         await().atMost(Duration.ofSeconds(120)).until(() -> runs.find(runId).orElseThrow().finished());
         return runs.find(runId).orElseThrow();
+    }
+
+    private RemediationRun migrate(Tiller tiller) {
+        return executor.start(MigrationFixtures.migration(tiller), tiller, ADMIN);
     }
 }

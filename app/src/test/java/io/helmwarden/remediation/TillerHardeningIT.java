@@ -14,9 +14,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.check.Finding;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.pki.CertificateAuthority;
-import io.helmwarden.provisioning.HelmInit;
 import io.helmwarden.support.kube.KubeApiServer;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateFactory;
@@ -26,8 +26,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -41,7 +41,7 @@ class TillerHardeningIT {
 
     static final AuditEvent.Actor ADMIN = new AuditEvent.Actor("admin", "Alex Admin", "PLATFORM_ADMIN");
     static final AtomicInteger NAMESPACES = new AtomicInteger();
-    static final HardeningPlan.Settings SETTINGS = new HardeningPlan.Settings(200, false);
+    static final PlanInput.Settings SETTINGS = new PlanInput.Settings(200, false);
     static final String[] ARGS = {"--history-max=0", "--trace"};
 
     @Autowired
@@ -65,7 +65,7 @@ class TillerHardeningIT {
         assertThat(checks(tiller)).contains("grpc-no-tls");
         Deployment before = deployment(ns);
 
-        RemediationRun run = remediate(HardeningPlan.Kind.ENABLE_TLS_VERIFY, tiller);
+        RemediationRun run = remediate(RemediationKind.ENABLE_TLS_VERIFY, tiller);
 
         assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
         await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("grpc-no-tls")
@@ -88,7 +88,7 @@ class TillerHardeningIT {
                 "127.0.0.1", "localhost", "tiller-deploy", "tiller-deploy." + ns, "tiller-deploy." + ns + ".svc");
 
         // Run again: the plan refuses, nothing is issued twice.
-        assertThat(HardeningPlan.of(HardeningPlan.Kind.ENABLE_TLS_VERIFY, tillerNow(ns), SETTINGS, List.of(), Map.of())
+        assertThat(RemediationKind.ENABLE_TLS_VERIFY.plan(new PlanInput(tillerNow(ns), SETTINGS, List.of(), Map.of()))
                 .refusal()).contains("TLS with client verification is already on");
     }
 
@@ -104,7 +104,7 @@ class TillerHardeningIT {
         String certificateBefore = admin.secrets().inNamespace(ns).withName("tiller-secret").get().getData().get("tls.crt");
         Deployment before = deployment(ns);
 
-        RemediationRun run = remediate(HardeningPlan.Kind.ENABLE_TLS_VERIFY, tiller);
+        RemediationRun run = remediate(RemediationKind.ENABLE_TLS_VERIFY, tiller);
 
         assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
         await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("tls-no-client-verification"));
@@ -126,8 +126,8 @@ class TillerHardeningIT {
                         "no-network-policy"))).orElse(false));
         Deployment before = deployment(ns);
 
-        for (var kind : List.of(HardeningPlan.Kind.LISTEN_LOCALHOST, HardeningPlan.Kind.REMOVE_SERVICE,
-                HardeningPlan.Kind.DENY_INGRESS)) {
+        for (var kind : List.of(RemediationKind.LISTEN_LOCALHOST, RemediationKind.REMOVE_SERVICE,
+                RemediationKind.DENY_INGRESS)) {
             RemediationRun run = remediate(kind, tillerNow(ns));
             assertThat(run.state()).as(kind + ": " + run.error()).isEqualTo(RemediationRun.State.DONE);
         }
@@ -148,7 +148,7 @@ class TillerHardeningIT {
         assertThat(checks(tiller)).contains("unlimited-history");
         Deployment before = deployment(ns);
 
-        RemediationRun run = remediate(HardeningPlan.Kind.LIMIT_HISTORY, tiller);
+        RemediationRun run = remediate(RemediationKind.LIMIT_HISTORY, tiller);
 
         assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
         await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("unlimited-history"));
@@ -192,14 +192,14 @@ class TillerHardeningIT {
         String account = "system:serviceaccount:" + ns + ":tiller";
         assertThat(allowed(account, "harden-apps-1")).isFalse();
 
-        HardeningPlan plan = HardeningPlan.of(HardeningPlan.Kind.RESTRICT_SCOPE, tiller, SETTINGS,
-                List.of("harden-scope", "harden-apps-1", "harden-apps-2"), Map.of("app0", "apps", "app1", "harden-apps-1"));
+        RemediationPlan plan = RemediationKind.RESTRICT_SCOPE.plan(new PlanInput(tiller, SETTINGS,
+                List.of("harden-scope", "harden-apps-1", "harden-apps-2"), Map.of("app0", "apps", "app1", "harden-apps-1")));
         assertThat(plan.toAccept()).hasSize(2).anySatisfy(item -> assertThat(item).contains("release app0 (namespace apps)"))
                 .anySatisfy(item -> assertThat(item).startsWith("RoleBinding kube-public/tiller-edit keeps granting"));
         assertThat(plan.steps()).filteredOn(step -> step.name().equals("outside-bindings")).singleElement()
                 .satisfies(step -> assertThat(step.before()).contains("RoleBinding " + ns + "/tiller-edit",
                         "RoleBinding kube-public/tiller-edit (not the team's namespace)"));
-        RemediationRun run = awaitFinished(executor.startHardening(plan, tiller, ADMIN).id());
+        RemediationRun run = awaitFinished(executor.start(plan, tiller, ADMIN).id());
 
         assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
         await().atMost(Duration.ofSeconds(20)).until(() -> !checks(tillerNow(ns)).contains("tiller-cluster-admin")
@@ -254,17 +254,17 @@ class TillerHardeningIT {
                 .map(s -> checks(s.tiller()).contains("unexpected-drivers")
                         && s.tiller().rbac().unexpectedDrivers().size() == 3).orElse(false));
         Tiller tiller = tillerNow(ns);
-        HardeningPlan preview = HardeningPlan.of(HardeningPlan.Kind.RESTRICT_DRIVERS, tiller, SETTINGS, List.of(), Map.of());
+        RemediationPlan preview = RemediationKind.RESTRICT_DRIVERS.plan(new PlanInput(tiller, SETTINGS, List.of(), Map.of()));
         assertThat(preview.toAccept()).singleElement().asString().startsWith("User mallory loses");
         // The cluster-wide binding is offered subject by subject, never changed by default.
-        assertThat(preview.options()).extracting(HardeningPlan.Option::id).containsExactly(
+        assertThat(preview.options()).extracting(RemediationPlan.Option::id).containsExactly(
                 "harden-forward-everywhere|User|eve|", "harden-forward-everywhere|User|trent|");
         assertThat(preview.options().get(0).description()).contains("in every namespace of the cluster");
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> preview.choosing(List.of("cluster-admin|Group|system:masters|")));
-        HardeningPlan plan = preview.choosing(List.of("harden-forward-everywhere|User|eve|"));
+        RemediationPlan plan = preview.choosing(List.of("harden-forward-everywhere|User|eve|"));
 
-        RemediationRun run = awaitFinished(executor.startHardening(plan, tiller, ADMIN).id());
+        RemediationRun run = awaitFinished(executor.start(plan, tiller, ADMIN).id());
 
         assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
         // trent was not ticked: he still drives it, and the finding stays for him alone.
@@ -304,10 +304,10 @@ class TillerHardeningIT {
         return Boolean.TRUE.equals(review.getStatus().getAllowed());
     }
 
-    private RemediationRun remediate(HardeningPlan.Kind kind, Tiller tiller) {
-        HardeningPlan plan = HardeningPlan.of(kind, tiller, SETTINGS, List.of(), Map.of());
+    private RemediationRun remediate(RemediationKind kind, Tiller tiller) {
+        RemediationPlan plan = kind.plan(new PlanInput(tiller, SETTINGS, List.of(), Map.of()));
         assertThat(plan.refusal()).as(kind.id()).isEmpty();
-        return awaitFinished(executor.startHardening(plan, tiller, ADMIN).id());
+        return awaitFinished(executor.start(plan, tiller, ADMIN).id());
     }
 
     /** The Deployment as stored, without what the server and the remediation own, for comparison. */
@@ -389,16 +389,15 @@ class TillerHardeningIT {
         // As a run stored before the plan refused it, or edited in the database: the executor checks again.
         String ns = "harden-scope";
         RemediationRun aimedElsewhere = runs.create("real/" + ns + "/tiller-guard-1", "harden",
-                HardeningPlan.Kind.LIMIT_HISTORY.id(), "admin", "someone-elses", HardeningPlan.Kind.LIMIT_HISTORY.stepNames(),
-                Map.of("max", "10"));
+                RemediationKind.LIMIT_HISTORY, "admin", "someone-elses", RunParameters.of(Map.of("max", "10")));
         executor.execute(aimedElsewhere.id());
         RemediationRun refused = runs.find(aimedElsewhere.id()).orElseThrow();
         assertThat(refused.state()).isEqualTo(RemediationRun.State.FAILED);
         assertThat(refused.error()).contains("namespace someone-elses is not team harden's");
         assertThat(refused.steps()).allSatisfy(step -> assertThat(step.status()).isEqualTo(RemediationRun.StepStatus.PENDING));
 
-        RemediationRun listed = runs.create("real/" + ns + "/tiller-guard-2", "harden", HardeningPlan.Kind.RESTRICT_SCOPE.id(),
-                "admin", ns, HardeningPlan.Kind.RESTRICT_SCOPE.stepNames(), Map.of("namespaces", "harden-apps-1,kube-system"));
+        RemediationRun listed = runs.create("real/" + ns + "/tiller-guard-2", "harden", RemediationKind.RESTRICT_SCOPE,
+                "admin", ns, RunParameters.of(Map.of("namespaces", "harden-apps-1,kube-system")));
         executor.execute(listed.id());
         assertThat(runs.find(listed.id()).orElseThrow().error()).contains("namespace kube-system is not team harden's");
     }

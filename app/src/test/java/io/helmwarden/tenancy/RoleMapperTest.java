@@ -33,9 +33,9 @@ class RoleMapperTest {
         assertThat(lead.teams()).containsExactly("payments");
         assertThat(lead.leads()).containsExactly("payments");
         assertThat(lead.seesEverything()).isFalse();
-        assertThat(lead.maySee(java.util.Optional.of("payments"))).isTrue();
-        assertThat(lead.maySee(java.util.Optional.of("search"))).isFalse();
-        assertThat(lead.maySee(java.util.Optional.empty())).as("unowned Tillers are for admins").isFalse();
+        assertThat(new Visibility(new Teams(java.util.List.of())).maySeeOwnedBy(lead, java.util.Optional.of("payments"))).isTrue();
+        assertThat(new Visibility(new Teams(java.util.List.of())).maySeeOwnedBy(lead, java.util.Optional.of("search"))).isFalse();
+        assertThat(new Visibility(new Teams(java.util.List.of())).maySeeOwnedBy(lead, java.util.Optional.empty())).as("unowned Tillers are for admins").isFalse();
         assertThat(lead.describe()).isEqualTo("Team lead · payments");
 
         Viewer member = viewerWith("team-search");

@@ -17,8 +17,8 @@ import io.helmwarden.audit.AuditLog;
 import io.helmwarden.check.Finding;
 import io.helmwarden.demo.DemoFleet;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.inventory.Tiller;
-import io.helmwarden.provisioning.HelmInit;
 import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.release.hapi.chart.Chart;
@@ -27,8 +27,7 @@ import io.helmwarden.release.hapi.chart.Metadata;
 import io.helmwarden.release.hapi.release.Info;
 import io.helmwarden.release.hapi.release.Release;
 import io.helmwarden.release.hapi.release.Status;
-import io.helmwarden.remediation.HardeningPlan;
-import io.helmwarden.remediation.MigrationPlan;
+import io.helmwarden.remediation.RemediationKind;
 import io.helmwarden.support.kube.KubeApiServer;
 import io.helmwarden.support.kube.RealApiServerCluster;
 import java.time.Duration;
@@ -140,9 +139,8 @@ class ForeignStorageNamespaceIT {
     @Test
     void noPageFragmentExportOrApiShowsTheIntruderTheVictimsReleases() throws Exception {
         List<String> pages = new ArrayList<>(List.of("/", "/?team=intruder", "/teams/intruder", "/clusters/real",
-                INTRUDER, INTRUDER + "?page=2", INTRUDER_SECRETS, "/api/inventory", "/api/findings",
-                INTRUDER + "/remediations/" + MigrationPlan.REMEDIATION));
-        for (HardeningPlan.Kind kind : HardeningPlan.Kind.values()) {
+                INTRUDER, INTRUDER + "?page=2", INTRUDER_SECRETS, "/api/inventory", "/api/findings"));
+        for (RemediationKind kind : RemediationKind.previewedKinds()) {
             pages.add(INTRUDER + "/remediations/" + kind.id());
         }
         for (String page : pages) {
@@ -173,8 +171,8 @@ class ForeignStorageNamespaceIT {
     void everyPlanRefusesWritesNothingInTheVictimsNamespaceAndTheVictimSeesTheAttempt() throws Exception {
         Set<String> before = victimObjects();
         long seq = latestSeq();
-        List<String> remediations = new ArrayList<>(List.of(MigrationPlan.REMEDIATION));
-        for (HardeningPlan.Kind kind : HardeningPlan.Kind.values()) {
+        List<String> remediations = new ArrayList<>();
+        for (RemediationKind kind : RemediationKind.previewedKinds()) {
             remediations.add(kind.id());
         }
         for (String tiller : List.of(INTRUDER, INTRUDER_SECRETS)) {

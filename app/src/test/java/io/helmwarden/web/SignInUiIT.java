@@ -2,6 +2,8 @@ package io.helmwarden.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.helmwarden.audit.AuditFilter;
+import io.helmwarden.audit.AuditLog;
 import io.helmwarden.support.Browser;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -12,8 +14,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import io.helmwarden.audit.AuditFilter;
-import io.helmwarden.audit.AuditLog;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -130,15 +130,15 @@ class SignInUiIT {
 
         // One-click remediation: the plan, the typed confirmation, live progress to done.
         browser.navigate().back();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=plan-migration]")));
-        browser.get(browser.findElement(By.cssSelector("[data-testid=plan-migration]")).getAttribute("href"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-remediation=migrate-storage-to-secrets]")));
+        browser.get(browser.findElement(By.cssSelector("[data-remediation=migrate-storage-to-secrets]")).getAttribute("href"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=plan]")));
         assertThat(browser.findElement(By.cssSelector("[data-testid=plan]")).getText()).contains("--storage=secret");
         browser.findElement(By.cssSelector("[data-testid=confirm]")).sendKeys("prod-eu/kube-system/wrong-name");
-        browser.findElement(By.cssSelector("[data-testid=run-migration]")).click();
+        browser.findElement(By.cssSelector("[data-testid=run-remediation]")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=remediation-error]")));
         browser.findElement(By.cssSelector("[data-testid=confirm]")).sendKeys("prod-eu/kube-system/tiller-deploy");
-        browser.findElement(By.cssSelector("[data-testid=run-migration]")).click();
+        browser.findElement(By.cssSelector("[data-testid=run-remediation]")).click();
         wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=run-state] .badge"),
                 java.util.regex.Pattern.compile("DONE|FAILED")));
         assertThat(browser.findElement(By.cssSelector("[data-testid=run-state]")).getText()).contains("DONE");

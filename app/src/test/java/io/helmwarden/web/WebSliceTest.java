@@ -1,16 +1,23 @@
 package io.helmwarden.web;
 
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.when;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 
 import io.helmwarden.audit.AuditLog;
 import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.fleet.FleetState;
+import io.helmwarden.fleet.FleetViews;
 import io.helmwarden.fleet.PostureHistory;
+import io.helmwarden.fleet.TillerLookup;
+import io.helmwarden.remediation.RemediationCatalog;
 import io.helmwarden.tenancy.AccessProperties;
 import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.RoleMapper;
 import io.helmwarden.tenancy.Teams;
+import io.helmwarden.tenancy.Visibility;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -31,29 +38,38 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
  * history) and write (the audit log).
  */
 @Import({WebSecurityConfiguration.class, RoleMapper.class, ObjectAccess.class, AnonymousRefusals.class,
-        WebSliceTest.Registrations.class})
+        Visibility.class, TillerLookup.class, RemediationCatalog.class, WebSliceTest.Registrations.class})
 @EnableConfigurationProperties({Teams.class, AccessProperties.class})
-abstract class WebSliceTest {
+public abstract class WebSliceTest {
 
     @Autowired
-    MockMvc mvc;
+    protected MockMvc mvc;
 
     @MockitoBean
-    ClusterRegistry registry;
+    protected ClusterRegistry registry;
 
     @MockitoBean
-    ClusterHealth health;
+    protected ClusterHealth health;
 
     @MockitoBean
-    FleetState fleet;
+    protected FleetState fleet;
 
     @MockitoBean
-    PostureHistory history;
+    protected PostureHistory history;
 
     @MockitoBean
-    AuditLog audit;
+    protected AuditLog audit;
 
-    static RequestPostProcessor admin() {
+    @Autowired
+    protected Visibility visibility;
+
+    /** The mocked fleet answers for a viewer as the real one does: through the real visibility rule. */
+    @BeforeEach
+    void fleetIsCutByTheRealRule() {
+        when(fleet.visibleTo(any())).thenAnswer(call -> FleetViews.of(fleet, registry, visibility, call.getArgument(0)));
+    }
+
+    protected static RequestPostProcessor admin() {
         return oidcLogin().authorities(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority()));
     }
 

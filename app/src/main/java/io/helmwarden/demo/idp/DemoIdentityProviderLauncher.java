@@ -1,5 +1,6 @@
 package io.helmwarden.demo.idp;
 
+import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
@@ -63,7 +64,7 @@ public class DemoIdentityProviderLauncher implements GenericApplicationListener 
             client.appListensOn(started.getWebServer().getPort());
             AuditLog audit = started.getApplicationContext().getBean(AuditLog.class);
             client.onSignInFailure((username, address) -> audit.append(AuditEvent.by(new AuditEvent.Actor(
-                    "anonymous", null, null), "sign-in", AuditEntry.Outcome.FAILURE).details("wrong password at the"
+                    "anonymous", null, null), AuditAction.SIGN_IN, AuditEntry.Outcome.FAILURE).details("wrong password at the"
                     + " demo sign-in provider for \"" + (username.length() > 64 ? username.substring(0, 64) + "…" : username)
                     + "\" (from " + address + ")")));
         } else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() != provider

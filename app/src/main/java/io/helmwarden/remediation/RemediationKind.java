@@ -1,0 +1,163 @@
+package io.helmwarden.remediation;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * Every remediation Helm Warden runs, in one place the compiler checks: its id (as runs, URLs and the checks'
+ * {@code remediation} field name it), its titles, how its plan is computed from the inventory (for those a
+ * person previews on a Tiller's page), and its steps in order, each bound to the code that runs it. Adding a
+ * remediation is adding a constant here.
+ */
+public enum RemediationKind {
+
+    MIGRATE_STORAGE("migrate-storage-to-secrets", "Move release records to Secrets",
+            "Migrating release records to Secrets", TillerPlans::migrateStorage, StorageMigration::new, List.of(
+                    Step.of("preflight", StorageMigration::preflight), Step.of("quiesce", StorageMigration::quiesce),
+                    Step.of("copy", StorageMigration::copy), Step.of("verify", StorageMigration::verify),
+                    Step.of("switch", StorageMigration::switchToSecrets), Step.of("resume", StorageMigration::resume),
+                    Step.of("retire", StorageMigration::retire))),
+    ROLLBACK_STORAGE("rollback-storage-to-configmaps", "Roll back to ConfigMap storage",
+            "Rolling back to ConfigMap storage", null, StorageMigration::new, List.of(
+                    Step.of("quiesce", StorageMigration::quiesce), Step.of("copy-back", StorageMigration::copyBack),
+                    Step.of("switch-back", StorageMigration::switchToConfigMaps),
+                    Step.of("resume", StorageMigration::resume), Step.of("unretire", StorageMigration::unretire))),
+    ENABLE_TLS_VERIFY("enable-tls-verify", "Enable TLS with client certificate verification", TillerPlans::enableTlsVerify,
+            TillerHardening::new, List.of(Step.of("certificate", TillerHardening::certificate),
+                    Step.of("configure", TillerHardening::configureTls))),
+    ROTATE_CERTIFICATE("rotate-certificate", "Issue a new server certificate", TillerPlans::rotateCertificate,
+            TillerHardening::new, List.of(Step.of("certificate", TillerHardening::certificate),
+                    Step.of("configure", TillerHardening::configureTls))),
+    LISTEN_LOCALHOST("listen-localhost", "Listen on 127.0.0.1 only", TillerPlans::listenLocalhost, TillerHardening::new,
+            List.of(Step.of("listen", TillerHardening::listenOnLoopback))),
+    REMOVE_SERVICE("remove-service", "Stop exposing the gRPC port through a Service", TillerPlans::removeService,
+            TillerHardening::new, List.of(Step.of("service", TillerHardening::services))),
+    DENY_INGRESS("deny-ingress", "Deny network ingress to the Tiller pods", TillerPlans::denyIngress,
+            TillerHardening::new, List.of(Step.of("network-policy", TillerHardening::networkPolicy))),
+    LIMIT_HISTORY("limit-history", "Limit release history", TillerPlans::limitHistory, TillerHardening::new,
+            List.of(Step.of("history", TillerHardening::history))),
+    RESTRICT_SCOPE("restrict-scope", "Restrict Tiller to its team's namespaces", TillerPlans::restrictScope,
+            TillerRights::new, List.of(Step.of("service-account", TillerRights::serviceAccount),
+                    Step.of("roles", TillerRights::roles), Step.of("outside-bindings", TillerRights::outsideBindings),
+                    Step.of("cluster-bindings", TillerRights::clusterBindings),
+                    Step.of("switch-account", TillerRights::switchAccount))),
+    RESTRICT_DRIVERS("restrict-drivers", "Remove who may drive or impersonate Tiller", TillerPlans::restrictDrivers,
+            TillerRights::new, List.of(Step.of("bindings", TillerRights::removeDrivers))),
+    PROVISION_TILLER("provision-tiller", "Create a hardened Tiller", null, TillerProvisioning::new, List.of(
+            Step.of("namespaces", TillerProvisioning::namespaces),
+            Step.of("service-account", (TillerProvisioning p) -> p.rights().serviceAccount()),
+            Step.of("roles", (TillerProvisioning p) -> p.rights().roles()), Step.of("team-access", TillerProvisioning::teamAccess),
+            Step.of("certificate", (TillerProvisioning p) -> p.hardening().certificate()), Step.of("deployment", TillerProvisioning::deployment),
+            Step.of("network-policy", (TillerProvisioning p) -> p.hardening().networkPolicy()))),
+    DECOMMISSION_TILLER("decommission-tiller", "Remove a Tiller Helm Warden created", null, TillerDecommission::new,
+            List.of(Step.of("check-releases", TillerDecommission::checkReleases),
+                    Step.of("deployment", TillerDecommission::deployment),
+                    Step.of("network-policy", TillerDecommission::networkPolicy),
+                    Step.of("team-access", TillerDecommission::teamAccess), Step.of("roles", TillerDecommission::roles),
+                    Step.of("certificate", TillerDecommission::certificate),
+                    Step.of("service-account", TillerDecommission::serviceAccount),
+                    Step.of("namespace", TillerDecommission::namespace)));
+
+    /**
+     * Remediation ids the checks name that have no guided run (yet): the check's page says how, with references.
+     * A check naming an id that is neither this nor a kind stops the start.
+     */
+    public static final Set<String> DESCRIBED_ONLY = Set.of("assign-owner", "clean-stale-records", "dedicated-namespace",
+            "disable-host-network", "fix-storage-namespace", "migrate-to-helm3", "review-release", "upgrade-tiller");
+
+    /** One step of a remediation: its name (as runs store it) and the code that runs it on a family of steps. */
+    record Step<F>(String name, Function<F, String> action) {
+        static <F> Step<F> of(String name, Function<F, String> action) {
+            return new Step<>(name, action);
+        }
+    }
+
+    private final String id;
+    private final String title;
+    private final String runTitle;
+    private final BiConsumer<PlanInput, TillerPlans.Draft> plan;
+    private final List<String> stepNames;
+    /** Runs the named step against a run's context: the family built from the context, then the step's action. */
+    private final Runner runner;
+
+    interface Runner {
+        String run(StepContext context, String step);
+    }
+
+    RemediationKind(String id, String title, BiConsumer<PlanInput, TillerPlans.Draft> plan,
+            Function<StepContext, ?> family, List<? extends Step<?>> steps) {
+        this(id, title, title, plan, family, steps);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    RemediationKind(String id, String title, String runTitle, BiConsumer<PlanInput, TillerPlans.Draft> plan,
+            Function<StepContext, ?> family, List<? extends Step<?>> steps) {
+        this.id = id;
+        this.title = title;
+        this.runTitle = runTitle;
+        this.plan = plan;
+        this.stepNames = steps.stream().map(Step::name).toList();
+        this.runner = (context, name) -> {
+            Step step = steps.stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(id + " has no step " + name));
+            return (String) step.action().apply(family.apply(context));
+        };
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** What the remediation does, as its preview says it. */
+    public String title() {
+        return title;
+    }
+
+    /** What a run of it is doing, as the run's page says it. */
+    public String runTitle() {
+        return runTitle;
+    }
+
+    public List<String> stepNames() {
+        return stepNames;
+    }
+
+    /** Whether a person previews it on a Tiller's page (the others start from a run or a request). */
+    public boolean previewed() {
+        return plan != null;
+    }
+
+    /** The plan of this remediation for a Tiller, computed from the inventory alone. */
+    public RemediationPlan plan(PlanInput input) {
+        if (plan == null) {
+            throw new IllegalStateException(id + " is not planned from a Tiller's page");
+        }
+        TillerPlans.Draft draft = new TillerPlans.Draft(TillerPlans.commonRefusal(input.tiller()));
+        plan.accept(input, draft);
+        return draft.build(this, input.tiller().id());
+    }
+
+    String run(StepContext context, String step) {
+        return runner.run(context, step);
+    }
+
+    /** The kind an id names; a check's "dedicated-service-account" comes with a restricted scope. */
+    public static Optional<RemediationKind> of(String id) {
+        String wanted = "dedicated-service-account".equals(id) ? RESTRICT_SCOPE.id : id;
+        return Arrays.stream(values()).filter(kind -> kind.id.equals(wanted)).findFirst();
+    }
+
+    /** The kind a stored run names; a run names one of these, or the database was edited by hand. */
+    public static RemediationKind ofRun(String id) {
+        return of(id).orElseThrow(() -> new IllegalStateException("no remediation is called " + id));
+    }
+
+    /** Every kind previewed on a Tiller's page, in this order. */
+    public static List<RemediationKind> previewedKinds() {
+        return Arrays.stream(values()).filter(RemediationKind::previewed).toList();
+    }
+}
