@@ -144,7 +144,7 @@ public class RemediationExecutor implements DisposableBean {
      * @throws PlanRefused when the run is not a finished migration, or another run holds the Tiller
      */
     public RemediationRun startRollback(RemediationRun migration, AuditEvent.Actor actor) {
-        if (migration.kind() != RemediationKind.MIGRATE_STORAGE || migration.state() != RemediationRun.State.DONE) {
+        if (!RemediationKind.MIGRATE_STORAGE.id().equals(migration.remediation()) || migration.state() != RemediationRun.State.DONE) {
             throw new PlanRefused("only a finished migration can be rolled back");
         }
         RemediationRun run = runs.create(migration.tillerId(), migration.team(), RemediationKind.ROLLBACK_STORAGE,
@@ -206,11 +206,15 @@ public class RemediationExecutor implements DisposableBean {
             return;
         }
         String team = run.team();
-        Optional<String> outside = outsideTeam(run);
+        // A run naming no remediation of this version (a newer replica's, or edited by hand) does nothing.
+        Optional<RemediationKind> kind = RemediationKind.of(run.remediation());
+        Optional<String> outside = kind.isEmpty()
+                ? Optional.of("no remediation is called " + run.remediation() + " in this version of Helm Warden")
+                : outsideTeam(run);
         if (outside.isPresent()) {
             String reason = outside.get();
             runs.finish(runId, RemediationRun.State.FAILED, reason);
-            events.publishEvent(new RemediationFinished(runId, run.kind(), run.tiller(),
+            events.publishEvent(new RemediationFinished(runId, kind.orElse(null), run.tiller(),
                     RemediationRun.State.FAILED, reason));
             audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), AuditAction.REMEDIATION_REFUSED,
                     AuditEntry.Outcome.DENIED).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())
@@ -229,7 +233,7 @@ public class RemediationExecutor implements DisposableBean {
             try {
                 ClusterObjects cluster = clusters.objects(current.cluster())
                         .orElseThrow(() -> new StepFailed("cluster " + current.cluster() + " is gone"));
-                String detail = current.kind().run(new StepContext(cluster, current, runs, certificates,
+                String detail = kind.get().run(new StepContext(cluster, current, runs, certificates,
                         clock.instant().plus(properties.backupRetention()), faults), step.name());
                 faults.reached("after " + step.name());
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
@@ -242,7 +246,7 @@ public class RemediationExecutor implements DisposableBean {
                         ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.FAILED, reason);
                 runs.finish(runId, RemediationRun.State.FAILED, step.name() + ": " + reason);
-                events.publishEvent(new RemediationFinished(runId, current.kind(), current.tiller(),
+                events.publishEvent(new RemediationFinished(runId, kind.get(), current.tiller(),
                         RemediationRun.State.FAILED, step.name() + ": " + reason));
                 audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STEP, AuditEntry.Outcome.FAILURE)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())
@@ -252,7 +256,7 @@ public class RemediationExecutor implements DisposableBean {
             }
         }
         runs.finish(runId, RemediationRun.State.DONE, null);
-        events.publishEvent(new RemediationFinished(runId, run.kind(), run.tiller(), RemediationRun.State.DONE,
+        events.publishEvent(new RemediationFinished(runId, kind.get(), run.tiller(), RemediationRun.State.DONE,
                 null));
         audit.append(AuditEvent.by(new AuditEvent.Actor(run.requestedBy(), null, null), AuditAction.REMEDIATION_FINISHED,
                 AuditEntry.Outcome.SUCCESS).target(team, run.cluster(), run.namespace(), "Tiller " + run.tillerName())

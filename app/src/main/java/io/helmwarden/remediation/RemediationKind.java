@@ -151,11 +151,6 @@ public enum RemediationKind {
         return Arrays.stream(values()).filter(kind -> kind.id.equals(wanted)).findFirst();
     }
 
-    /** The kind a stored run names; a run names one of these, or the database was edited by hand. */
-    public static RemediationKind ofRun(String id) {
-        return of(id).orElseThrow(() -> new IllegalStateException("no remediation is called " + id));
-    }
-
     /** Every kind previewed on a Tiller's page, in this order. */
     public static List<RemediationKind> previewedKinds() {
         return Arrays.stream(values()).filter(RemediationKind::previewed).toList();

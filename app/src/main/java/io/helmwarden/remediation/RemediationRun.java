@@ -33,11 +33,6 @@ public record RemediationRun(String id, String tillerId, String team, String rem
         return tiller().name();
     }
 
-    /** The remediation this run does; a run names one of the kinds, or the database was edited by hand. */
-    public RemediationKind kind() {
-        return RemediationKind.ofRun(remediation);
-    }
-
     public boolean finished() {
         return state != State.RUNNING;
     }

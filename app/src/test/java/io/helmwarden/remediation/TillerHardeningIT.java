@@ -53,6 +53,9 @@ class TillerHardeningIT {
     @Autowired
     RemediationRuns runs;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     final KubernetesClient admin = KubeApiServer.shared().adminClient();
     final MigrationFixtures fixtures = new MigrationFixtures(admin);
 
@@ -403,5 +406,31 @@ class TillerHardeningIT {
                 "admin", ns, RunParameters.of(Map.of("namespaces", "harden-apps-1,kube-system")));
         executor.execute(listed.id());
         assertThat(runs.find(listed.id()).orElseThrow().error()).contains("namespace kube-system is not team harden's");
+    }
+
+    @Test
+    void aRunNamingNoRemediationOfThisVersionFailsWithoutAStep() {
+        // As a run a newer replica stored, or one edited in the database.
+        RemediationRun run = runs.create("real/harden-scope/tiller-guard-3", "harden", RemediationKind.LIMIT_HISTORY,
+                "admin", "harden-scope", RunParameters.of(Map.of("max", "10")));
+        jdbc.sql("UPDATE remediation_run SET remediation = 'format-the-disk' WHERE id = ?").param(run.id()).update();
+        executor.execute(run.id());
+        RemediationRun failed = runs.find(run.id()).orElseThrow();
+        assertThat(failed.state()).isEqualTo(RemediationRun.State.FAILED);
+        assertThat(failed.error()).isEqualTo("no remediation is called format-the-disk in this version of Helm Warden");
+        assertThat(failed.steps()).allSatisfy(step -> assertThat(step.status()).isEqualTo(RemediationRun.StepStatus.PENDING));
+    }
+
+    @Test
+    void aRunStoredWithAParameterThisVersionDoesNotKnowIsRefusedBeforeAnyWrite() {
+        RemediationRun run = runs.create("real/harden-scope/tiller-guard-4", "harden", RemediationKind.LIMIT_HISTORY,
+                "admin", "harden-scope", RunParameters.of(Map.of("max", "10")));
+        jdbc.sql("UPDATE remediation_run SET parameters = ? WHERE id = ?").params("max=10\nnamespacesToo=kube-system",
+                run.id()).update();
+        executor.execute(run.id());
+        RemediationRun refused = runs.find(run.id()).orElseThrow();
+        assertThat(refused.state()).isEqualTo(RemediationRun.State.FAILED);
+        assertThat(refused.error()).contains("parameters this version does not know (namespacesToo)");
+        assertThat(refused.steps()).allSatisfy(step -> assertThat(step.status()).isEqualTo(RemediationRun.StepStatus.PENDING));
     }
 }

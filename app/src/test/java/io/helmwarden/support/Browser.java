@@ -58,8 +58,12 @@ public final class Browser {
                 java.util.Map.of("behavior", "allow", "downloadPath", directory.toAbsolutePath().toString()));
     }
 
-    /** Saves what the browser shows under target/screenshots, for people and for the README. */
+    /**
+     * Saves what the browser shows under target/screenshots, for people and for the README: from the top of the
+     * page, as a person arriving sees it (a click earlier in the test may have scrolled it).
+     */
     public static Path screenshot(WebDriver driver, String name) {
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
         try {
             Path target = Path.of("target", "screenshots", name + ".png");
             Files.createDirectories(target.getParent());

@@ -177,10 +177,11 @@ class RemediationRunController {
                 .orElse(run.remediation()));
         boolean mayAct = fleet.visibleTo(viewer).tiller(run.tillerId()).map(state -> permission.mayRun(viewer,
                 state.tiller())).orElse(false);
-        boolean finishedMigration = run.kind() == RemediationKind.MIGRATE_STORAGE && run.state() == RemediationRun.State.DONE;
+        boolean finishedMigration = RemediationKind.of(run.remediation()).equals(Optional.of(RemediationKind.MIGRATE_STORAGE))
+                && run.state() == RemediationRun.State.DONE;
         // A migration rolled back since offers neither rollback nor backups: the rollback run says what happened.
         var rollback = finishedMigration ? runs.forTiller(run.tillerId()).stream()
-                .filter(r -> r.kind() == RemediationKind.ROLLBACK_STORAGE && r.createdAt().isAfter(run.createdAt())
+                .filter(r -> r.remediation().equals(RemediationKind.ROLLBACK_STORAGE.id()) && r.createdAt().isAfter(run.createdAt())
                         && r.state() != RemediationRun.State.FAILED)
                 .findFirst() : Optional.<RemediationRun>empty();
         model.addAttribute("rollback", rollback.orElse(null));
