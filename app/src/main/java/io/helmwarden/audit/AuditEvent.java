@@ -36,7 +36,19 @@ public record AuditEvent(String actorSubject, String actorName, String actorRole
                 targetNamespace, targetObject, text);
     }
 
-    /** Who acted: subject (the provider's stable id), display name and roles. */
-    public record Actor(String subject, String name, String roles) {
+    /**
+     * Who acted: subject (the provider's stable id), display name and roles, and how clusters' API servers know
+     * them (their user name and groups there, empty when not known: Helm Warden itself, or no such claim).
+     */
+    public record Actor(String subject, String name, String roles, String clusterUser, List<String> clusterGroups) {
+
+        public Actor {
+            clusterGroups = clusterGroups == null ? List.of() : List.copyOf(clusterGroups);
+        }
+
+        /** Someone no cluster knows by name (Helm Warden's own jobs, anonymous requests, tests). */
+        public Actor(String subject, String name, String roles) {
+            this(subject, name, roles, null, List.of());
+        }
     }
 }

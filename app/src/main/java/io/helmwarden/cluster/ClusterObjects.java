@@ -14,7 +14,11 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.Optional;
 
 /**
  * The one seam through which Helm Warden changes a cluster: an adapter per Kubernetes kind
@@ -22,19 +26,55 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * once. Remediations get one of these per run and never a client; whose identity it writes with is decided
  * here (today Helm Warden's own).
  */
-public final class ClusterObjects {
+public final class ClusterObjects implements AutoCloseable {
 
     private final String clusterId;
     private final KubernetesClient client;
+    private final Optional<ClusterIdentity> person;
 
-    private ClusterObjects(String clusterId, KubernetesClient client) {
+    private ClusterObjects(String clusterId, KubernetesClient client, Optional<ClusterIdentity> person) {
         this.clusterId = clusterId;
         this.client = client;
+        this.person = person;
     }
 
-    /** The seam over a client: {@link ClusterRegistry#objects} for configured clusters, tests for their own. */
+    /** The seam over a client, with its own identity: {@link ClusterRegistry#objects}, and tests for their own. */
     public static ClusterObjects of(String clusterId, KubernetesClient client) {
-        return new ClusterObjects(clusterId, client);
+        return new ClusterObjects(clusterId, client, Optional.empty());
+    }
+
+    /**
+     * The seam over a client of its own that sends every request as the person ({@code Impersonate-User}, one
+     * {@code Impersonate-Group} per group): the API server authorizes each as that person, and its audit log
+     * names them as the user and the base client's identity as the impersonator.
+     */
+    public static ClusterObjects actingAs(String clusterId, KubernetesClient base, ClusterIdentity person) {
+        Config config = new ConfigBuilder(base.getConfiguration()).withImpersonateUsername(person.user())
+                .withImpersonateGroups(person.groups().toArray(String[]::new)).build();
+        return new ClusterObjects(clusterId, new KubernetesClientBuilder().withConfig(config).build(), Optional.of(person));
+    }
+
+    /** Whom the API server sees, for runs and audit entries. */
+    public String identity() {
+        return person.map(p -> "as " + p.describe() + " (impersonated by Helm Warden)").orElse("as Helm Warden");
+    }
+
+    /** Who the API server authorizes, for messages: "user lena@example.com" or "Helm Warden's identity". */
+    public String who() {
+        return person.map(p -> "user " + p.user()).orElse("Helm Warden's identity");
+    }
+
+    /** The person the writes act as; empty when they go out with Helm Warden's own identity. */
+    public Optional<ClusterIdentity> person() {
+        return person;
+    }
+
+    @Override
+    public void close() {
+        // Only a client made for a person is this seam's own; the registry's is shared.
+        if (person.isPresent()) {
+            client.close();
+        }
     }
 
     public String clusterId() {
@@ -89,7 +129,10 @@ public final class ClusterObjects {
         return of(ClusterRoleBinding.class);
     }
 
-    /** Whether the identity these writes go out with may do this, as the API server answers (SelfSubjectAccessReview). */
+    /**
+     * Whether the identity these writes go out with may do this, as the API server answers (SelfSubjectAccessReview,
+     * sent as the person when acting as one).
+     */
     public boolean mayI(String verb, String group, String resource, String namespace) {
         var review = client.authorization().v1().selfSubjectAccessReview().create(
                 new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()

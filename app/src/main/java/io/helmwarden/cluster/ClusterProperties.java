@@ -17,8 +17,10 @@ public record ClusterProperties(@DefaultValue List<Definition> clusters,
     /**
      * One cluster. Exactly one of {@code kubeconfig} (with an optional {@code context}; the file's current
      * context otherwise) and {@code inCluster} says how to reach it.
+     *
+     * @param actAs whose identity writes go out with: the signed-in person's (the default) or Helm Warden's own
      */
     public record Definition(String id, String displayName, String kubeconfig, String context,
-            @DefaultValue("false") boolean inCluster) {
+            @DefaultValue("false") boolean inCluster, @DefaultValue("person") ActAs actAs) {
     }
 }

@@ -39,9 +39,27 @@ public class ClusterRegistry implements DisposableBean {
         return Optional.ofNullable(clusters.get(id));
     }
 
-    /** The seam to write a cluster's objects through; empty when no cluster has that id. */
+    /** The seam to read a cluster's objects through with Helm Warden's own identity; empty when no cluster has that id. */
     public Optional<ClusterObjects> objects(String id) {
         return find(id).map(cluster -> ClusterObjects.of(cluster.id(), cluster.client()));
+    }
+
+    /**
+     * The seam to write a cluster's objects through on a person's behalf: as that person where the cluster acts as
+     * persons, with Helm Warden's own identity where it does not. Close it when done (it may hold a client of its
+     * own).
+     *
+     * @throws NoPersonToActAs when the cluster acts as persons and no person is known
+     */
+    public Optional<ClusterObjects> objectsFor(String id, Optional<ClusterIdentity> person) {
+        return find(id).map(cluster -> {
+            if (cluster.actAs() == ActAs.HELM_WARDEN) {
+                return ClusterObjects.of(cluster.id(), cluster.client());
+            }
+            return ClusterObjects.actingAs(cluster.id(), cluster.client(), person.orElseThrow(() ->
+                    new NoPersonToActAs("cluster " + cluster.id() + " acts as the signed-in person, and this run"
+                            + " was started without one (an ID token without the user-name claim?)")));
+        });
     }
 
     private void register(Cluster cluster) {
@@ -81,7 +99,7 @@ public class ClusterRegistry implements DisposableBean {
                 .build();
         String name = StringUtils.hasText(definition.displayName()) ? definition.displayName() : definition.id();
         return new Cluster(definition.id(), name, source, config.getMasterUrl(),
-                new KubernetesClientBuilder().withConfig(config).build());
+                new KubernetesClientBuilder().withConfig(config).build(), definition.actAs());
     }
 
     @Override

@@ -4,7 +4,9 @@ import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.audit.AuditLog;
+import io.helmwarden.cluster.ClusterIdentity;
 import io.helmwarden.cluster.ClusterObjects;
+import io.helmwarden.cluster.NoPersonToActAs;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ObjectGone;
 import io.helmwarden.cluster.WriteConflict;
@@ -83,13 +85,19 @@ public class RemediationExecutor implements DisposableBean {
         plan.refusal().ifPresent(reason -> refuse(tiller, plan.kind().id(), reason, actor));
         String remediation = plan.kind().id();
         RemediationRun run = runs.create(tiller.id(), tiller.team().orElse(null), plan.kind(), actor.subject(),
-                tiller.storage().namespace(), plan.parameters());
+                tiller.storage().namespace(), plan.parameters(), clusterIdentity(actor));
         audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
                 .target(tiller.team().orElse(null), tiller.cluster(), tiller.namespace(), "Tiller " + tiller.name())
                 .details(remediation + " run " + run.id() + (plan.toAccept().isEmpty() ? ""
                         : "; accepted: " + String.join("; ", plan.toAccept()))));
         submit(run.id());
         return run;
+    }
+
+    /** How clusters know the person who started a run, kept with it (a resumed run acts as the same person). */
+    private static Optional<ClusterIdentity> clusterIdentity(AuditEvent.Actor actor) {
+        return Optional.ofNullable(actor.clusterUser()).filter(user -> !user.isBlank())
+                .map(user -> new ClusterIdentity(user, actor.clusterGroups()));
     }
 
     /**
@@ -113,7 +121,7 @@ public class RemediationExecutor implements DisposableBean {
     public RemediationRun startProvisioning(ProvisioningPlan plan, AuditEvent.Actor actor) {
         String namespace = plan.tillerId().namespace();
         RemediationRun run = runs.create(plan.tillerId().toString(), plan.team(), RemediationKind.PROVISION_TILLER,
-                actor.subject(), namespace, plan.parameters());
+                actor.subject(), namespace, plan.parameters(), clusterIdentity(actor));
         audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
                 .target(plan.team(), run.cluster(), namespace, "Tiller " + run.tillerName())
                 .details(RemediationKind.PROVISION_TILLER.id() + " run " + run.id()));
@@ -129,7 +137,7 @@ public class RemediationExecutor implements DisposableBean {
     public RemediationRun startDecommission(DecommissionPlan plan, AuditEvent.Actor actor) {
         String namespace = plan.tillerId().namespace();
         RemediationRun run = runs.create(plan.tillerId().toString(), plan.team(), RemediationKind.DECOMMISSION_TILLER,
-                actor.subject(), namespace, plan.parameters());
+                actor.subject(), namespace, plan.parameters(), clusterIdentity(actor));
         audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
                 .target(plan.team(), run.cluster(), namespace, "Tiller " + run.tillerName())
                 .details(RemediationKind.DECOMMISSION_TILLER.id() + " run " + run.id() + (plan.keepRecords()
@@ -148,7 +156,7 @@ public class RemediationExecutor implements DisposableBean {
             throw new PlanRefused("only a finished migration can be rolled back");
         }
         RemediationRun run = runs.create(migration.tillerId(), migration.team(), RemediationKind.ROLLBACK_STORAGE,
-                actor.subject(), migration.storageNamespace());
+                actor.subject(), migration.storageNamespace(), RunParameters.none(), clusterIdentity(actor));
         audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
                 .target(migration.team(), migration.cluster(), migration.namespace(), "Tiller " + migration.tillerName())
                 .details(RemediationKind.ROLLBACK_STORAGE.id() + " run " + run.id() + " of " + migration.id()));
@@ -230,20 +238,20 @@ public class RemediationExecutor implements DisposableBean {
             var actor = new AuditEvent.Actor(current.requestedBy(), null, null);
             runs.stepStarted(runId, step.index());
             faults.reached("before " + step.name());
-            try {
-                ClusterObjects cluster = clusters.objects(current.cluster())
-                        .orElseThrow(() -> new StepFailed("cluster " + current.cluster() + " is gone"));
+            // Acting as the person who started the run where the cluster acts as persons: the API server decides.
+            try (ClusterObjects cluster = clusters.objectsFor(current.cluster(), current.actingAs())
+                    .orElseThrow(() -> new StepFailed("cluster " + current.cluster() + " is gone"))) {
                 String detail = kind.get().run(new StepContext(cluster, current, runs, certificates,
                         clock.instant().plus(properties.backupRetention()), faults), step.name());
                 faults.reached("after " + step.name());
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
                 audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STEP, AuditEntry.Outcome.SUCCESS)
                         .target(team, current.cluster(), current.namespace(), "Tiller " + current.tillerName())
-                        .details(step.name() + ": " + detail));
+                        .details(step.name() + ": " + detail + " [" + cluster.identity() + "]"));
             } catch (RuntimeException e) {
                 // Failures written for people keep their words; anything else says what it was.
                 String reason = e instanceof StepFailed || e instanceof WriteConflict || e instanceof ObjectGone
-                        ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+                        || e instanceof NoPersonToActAs ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.FAILED, reason);
                 runs.finish(runId, RemediationRun.State.FAILED, step.name() + ": " + reason);
                 events.publishEvent(new RemediationFinished(runId, kind.get(), current.tiller(),

@@ -1,13 +1,18 @@
 package io.helmwarden.remediation;
 
+import io.helmwarden.cluster.ClusterIdentity;
 import io.helmwarden.inventory.TillerId;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** A remediation run as stored: who asked, for which Tiller, and each step's state. */
+/**
+ * A remediation run as stored: who asked, for which Tiller, each step's state, and whom it acts as in a cluster
+ * that acts as the signed-in person.
+ */
 public record RemediationRun(String id, String tillerId, String team, String remediation, State state, String requestedBy,
         Instant createdAt, Instant updatedAt, String storageNamespace, Integer originalReplicas, String error,
-        List<StepState> steps, RunParameters parameters) {
+        List<StepState> steps, RunParameters parameters, Optional<ClusterIdentity> actingAs) {
 
     public enum State { RUNNING, DONE, FAILED }
 

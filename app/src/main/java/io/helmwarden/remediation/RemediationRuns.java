@@ -1,5 +1,6 @@
 package io.helmwarden.remediation;
 
+import io.helmwarden.cluster.ClusterIdentity;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -44,9 +45,18 @@ public class RemediationRuns {
         return create(tillerId, team, kind, requestedBy, storageNamespace, RunParameters.none());
     }
 
-    /** A new run of the kind's steps, all pending, holding the Tiller's lock. */
     RemediationRun create(String tillerId, String team, RemediationKind kind, String requestedBy,
             String storageNamespace, RunParameters parameters) {
+        return create(tillerId, team, kind, requestedBy, storageNamespace, parameters, Optional.empty());
+    }
+
+    /**
+     * A new run of the kind's steps, all pending, holding the Tiller's lock.
+     *
+     * @param actingAs whom the run acts as where a cluster acts as the signed-in person
+     */
+    RemediationRun create(String tillerId, String team, RemediationKind kind, String requestedBy,
+            String storageNamespace, RunParameters parameters, Optional<ClusterIdentity> actingAs) {
         String remediation = kind.id();
         List<String> stepNames = kind.stepNames();
         String id = UUID.randomUUID().toString();
@@ -56,9 +66,11 @@ public class RemediationRuns {
                 jdbc.sql("INSERT INTO remediation_lock (tiller_id, run_id) VALUES (?, ?)").params(tillerId, id).update();
                 jdbc.sql("""
                         INSERT INTO remediation_run (id, tiller_id, team, remediation, state, requested_by, created_at,
-                            updated_at, storage_namespace, parameters) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)""")
+                            updated_at, storage_namespace, parameters, acting_user, acting_groups)
+                            VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?)""")
                         .params(id, tillerId, team, remediation, requestedBy, Timestamp.from(now), Timestamp.from(now),
-                                storageNamespace, parameters.encode())
+                                storageNamespace, parameters.encode(), actingAs.map(ClusterIdentity::user).orElse(null),
+                                actingAs.map(person -> String.join("\n", person.groups())).orElse(null))
                         .update();
                 for (int i = 0; i < stepNames.size(); i++) {
                     jdbc.sql("INSERT INTO remediation_step (run_id, step_index, name, state) VALUES (?, ?, ?, 'PENDING')")
@@ -164,7 +176,14 @@ public class RemediationRuns {
                 RemediationRun.State.valueOf(rs.getString("state")), rs.getString("requested_by"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")),
                 rs.getString("storage_namespace"), (Integer) rs.getObject("original_replicas"), rs.getString("error"),
-                steps, RunParameters.decode(rs.getString("parameters")));
+                steps, RunParameters.decode(rs.getString("parameters")), actingAs(rs));
+    }
+
+    private static Optional<ClusterIdentity> actingAs(ResultSet rs) throws SQLException {
+        String user = rs.getString("acting_user");
+        String groups = rs.getString("acting_groups");
+        return user == null ? Optional.empty() : Optional.of(new ClusterIdentity(user,
+                groups == null || groups.isEmpty() ? List.of() : List.of(groups.split("\n"))));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -87,7 +87,7 @@ final class StorageMigration {
                 + " already have a Secret (identical, or our own copy from before a rollback); " + rights;
     }
 
-    /** Asks the API server whether the identity the run writes with may do every write the run needs. */
+    /** Asks the API server whether the identity the run writes with (the person, where it acts as them) may do every write. */
     private String checkOwnRights() {
         List<String[]> needed = List.of(
                 new String[] {"create", "", ReleaseStorage.SECRET.resource(), storage},
@@ -99,10 +99,10 @@ final class StorageMigration {
                 .map(right -> right[0] + " " + (right[1].isEmpty() ? "" : right[1] + "/") + right[2] + " in " + right[3])
                 .toList();
         if (!missing.isEmpty()) {
-            throw new StepFailed("Helm Warden's identity may not " + String.join(", ", missing)
+            throw new StepFailed(cluster.who() + " may not " + String.join(", ", missing)
                     + ": grant these before migrating");
         }
-        return "Helm Warden's identity holds every right the run needs";
+        return cluster.who() + " holds every right the run needs";
     }
 
     String quiesce() {

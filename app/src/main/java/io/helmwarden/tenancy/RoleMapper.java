@@ -20,6 +20,9 @@ public class RoleMapper implements GrantedAuthoritiesMapper {
 
     public static final String TEAM_PREFIX = "TEAM_";
     public static final String LEAD_PREFIX = "LEAD_";
+    /** How the person's clusters know them (see {@link AccessProperties}): their user name, and each group. */
+    public static final String CLUSTER_USER_PREFIX = "CLUSTER_USER:";
+    public static final String CLUSTER_GROUP_PREFIX = "CLUSTER_GROUP:";
 
     private final AccessProperties access;
     private final Teams teams;
@@ -32,13 +35,24 @@ public class RoleMapper implements GrantedAuthoritiesMapper {
     @Override
     public Collection<? extends GrantedAuthority> mapAuthorities(Collection<? extends GrantedAuthority> authorities) {
         Set<String> groups = new HashSet<>();
+        String clusterUser = null;
         for (GrantedAuthority authority : authorities) {
-            if (authority instanceof OAuth2UserAuthority user
-                    && user.getAttributes().get(access.groupsClaim()) instanceof Collection<?> claimed) {
-                claimed.forEach(group -> groups.add(String.valueOf(group)));
+            if (authority instanceof OAuth2UserAuthority user) {
+                if (user.getAttributes().get(access.groupsClaim()) instanceof Collection<?> claimed) {
+                    claimed.forEach(group -> groups.add(String.valueOf(group)));
+                }
+                if (user.getAttributes().get(access.clusterUsernameClaim()) instanceof String name && !name.isBlank()) {
+                    clusterUser = name;
+                }
             }
         }
-        return authoritiesFor(groups);
+        Set<GrantedAuthority> mapped = authoritiesFor(groups);
+        if (clusterUser != null) {
+            mapped.add(new SimpleGrantedAuthority(CLUSTER_USER_PREFIX + access.clusterUsernamePrefix() + clusterUser));
+            groups.forEach(group -> mapped.add(new SimpleGrantedAuthority(
+                    CLUSTER_GROUP_PREFIX + access.clusterGroupsPrefix() + group)));
+        }
+        return mapped;
     }
 
     /** The authorities a person with these groups holds. */

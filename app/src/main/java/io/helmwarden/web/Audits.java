@@ -2,6 +2,7 @@ package io.helmwarden.web;
 
 import io.helmwarden.audit.AuditEvent;
 import io.helmwarden.tenancy.Role;
+import io.helmwarden.tenancy.RoleMapper;
 import io.helmwarden.tenancy.Viewer;
 import java.util.stream.Collectors;
 import org.springframework.security.core.Authentication;
@@ -25,6 +26,17 @@ public final class Audits {
         }
         String roles = Viewer.of(authentication).roles().stream().map(Role::name).sorted()
                 .collect(Collectors.joining(","));
-        return new AuditEvent.Actor(subject, name, roles.isEmpty() ? null : roles);
+        String clusterUser = null;
+        java.util.List<String> clusterGroups = new java.util.ArrayList<>();
+        for (var authority : authentication.getAuthorities()) {
+            String value = authority.getAuthority();
+            if (value.startsWith(RoleMapper.CLUSTER_USER_PREFIX)) {
+                clusterUser = value.substring(RoleMapper.CLUSTER_USER_PREFIX.length());
+            } else if (value.startsWith(RoleMapper.CLUSTER_GROUP_PREFIX)) {
+                clusterGroups.add(value.substring(RoleMapper.CLUSTER_GROUP_PREFIX.length()));
+            }
+        }
+        clusterGroups.sort(null);
+        return new AuditEvent.Actor(subject, name, roles.isEmpty() ? null : roles, clusterUser, clusterGroups);
     }
 }

@@ -39,15 +39,17 @@ import org.springframework.context.annotation.Import;
 
     @TestConfiguration
     class RealCluster {
+        /** @param actAs whose identity writes go out with ({@code helmwarden.test.real-act-as}, Helm Warden's by default) */
         @Bean
-        AdditionalClusters realApiServer() {
+        AdditionalClusters realApiServer(@org.springframework.beans.factory.annotation.Value(
+                "${helmwarden.test.real-act-as:HELM_WARDEN}") io.helmwarden.cluster.ActAs actAs) {
             KubeApiServer server = KubeApiServer.shared();
             // A small retry budget (~0.7 s instead of the client's default ~100 s), so a killed API server
             // fails the step at hand and the fault tests exercise resuming it, not just riding out the outage.
             var config = new ConfigBuilder(server.adminClient().getConfiguration()).withRequestRetryBackoffLimit(3)
                     .build();
             return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
-                    new KubernetesClientBuilder().withConfig(config).build()));
+                    new KubernetesClientBuilder().withConfig(config).build(), actAs));
         }
     }
 }

@@ -18,7 +18,8 @@ class RoleMapperTest {
                     Map.of("prod", List.of("payments"))),
             new Team("search", "Search", List.of("team-search"), List.of("team-search-leads"), Map.of())));
     static final RoleMapper MAPPER = new RoleMapper(
-            new AccessProperties("groups", List.of("warden-admins"), List.of("warden-auditors")), TEAMS);
+            new AccessProperties("groups", List.of("warden-admins"), List.of("warden-auditors"), "email", "oidc:", "oidc:"),
+            TEAMS);
 
     static Viewer viewerWith(String... groups) {
         var token = OidcIdToken.withTokenValue("token").subject("someone").claim("groups", List.of(groups)).build();
@@ -49,6 +50,24 @@ class RoleMapperTest {
         assertThat(viewerWith("warden-auditors").roles()).containsExactly(Role.AUDITOR);
         assertThat(viewerWith("marketing").roles()).isEmpty();
         assertThat(viewerWith().roles()).isEmpty();
+    }
+
+    @Test
+    void clustersKnowThePersonByTheConfiguredClaimWithTheApiServersPrefixes() {
+        var token = OidcIdToken.withTokenValue("t").subject("opaque-id").claim("email", "lena@example.com")
+                .claim("groups", List.of("team-payments-leads", "developers")).build();
+        var authentication = new TestingAuthenticationToken("opaque-id", null,
+                List.copyOf(MAPPER.mapAuthorities(List.of(new OidcUserAuthority(token)))));
+        var actor = io.helmwarden.web.Audits.actor(authentication);
+        assertThat(actor.clusterUser()).isEqualTo("oidc:lena@example.com");
+        assertThat(actor.clusterGroups()).containsExactly("oidc:developers", "oidc:team-payments-leads");
+        assertThat(Viewer.of(authentication).roles()).as("the cluster identity grants no role")
+                .containsExactlyInAnyOrder(Role.TEAM_LEAD, Role.TEAM_MEMBER);
+
+        var withoutEmail = OidcIdToken.withTokenValue("t").subject("x").claim("groups", List.of("developers")).build();
+        assertThat(io.helmwarden.web.Audits.actor(new TestingAuthenticationToken("x", null,
+                List.copyOf(MAPPER.mapAuthorities(List.of(new OidcUserAuthority(withoutEmail))))))
+                .clusterUser()).as("no claim, no cluster identity").isNull();
     }
 
     @Test

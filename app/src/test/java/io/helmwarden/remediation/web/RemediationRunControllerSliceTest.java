@@ -190,7 +190,7 @@ class RemediationRunControllerSliceTest extends WebSliceTest {
     private static RemediationRun run(String id, String namespace, String team, String remediation,
             RemediationRun.State state, String by, String error, List<RemediationRun.StepState> steps) {
         return new RemediationRun(id, "lab/" + namespace + "/tiller-deploy", team, remediation, state, by, NOW, NOW, null,
-                null, error, steps, RunParameters.none());
+                null, error, steps, RunParameters.none(), java.util.Optional.empty());
     }
 
     private String body(MockHttpServletRequestBuilder request, RequestPostProcessor who, int status) throws Exception {

@@ -165,7 +165,7 @@ class TillerRemediationControllerSliceTest extends WebSliceTest {
     private static RemediationRun run(String remediation, RemediationRun.State state, String by) {
         return new RemediationRun(java.util.UUID.nameUUIDFromBytes(remediation.getBytes()).toString(),
                 "lab/payments-tiller/tiller-deploy", "payments", remediation, state, by, NOW, NOW, null, null, null,
-                List.of(), RunParameters.none());
+                List.of(), RunParameters.none(), java.util.Optional.empty());
     }
 
     private String body(String url, RequestPostProcessor who, int status) throws Exception {

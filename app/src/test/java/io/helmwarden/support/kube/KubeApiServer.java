@@ -40,7 +40,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
  */
 public final class KubeApiServer implements AutoCloseable {
 
-    private static final String ADMIN = "admin";
+    public static final String ADMIN = "admin";
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     private final Path workDir;
@@ -95,6 +95,16 @@ public final class KubeApiServer implements AutoCloseable {
         int apiPort = freePort();
 
         Files.writeString(workDir.resolve("tokens.csv"), adminToken + "," + ADMIN + "," + ADMIN + ",system:masters\n");
+        // Who did what, as the API server saw it (user, and the impersonated user when there is one).
+        Files.writeString(workDir.resolve("audit-policy.yaml"), """
+                apiVersion: audit.k8s.io/v1
+                kind: Policy
+                omitStages: [RequestReceived]
+                rules:
+                - level: None
+                  verbs: [get, list, watch]
+                - level: Metadata
+                """);
         writeServiceAccountKeys();
 
         start("etcd", List.of(assets.resolve("etcd").toString(),
@@ -119,6 +129,8 @@ public final class KubeApiServer implements AutoCloseable {
                 "--service-account-issuer=https://kubernetes.default.svc",
                 "--service-cluster-ip-range=10.0.0.0/16",
                 "--allow-privileged=true",
+                "--audit-policy-file=" + workDir.resolve("audit-policy.yaml"),
+                "--audit-log-path=" + workDir.resolve("audit.log"),
                 "--insecure-port=0");
         apiServer = start("kube-apiserver", apiServerCommand);
         url = "https://127.0.0.1:" + apiPort;
@@ -228,6 +240,11 @@ public final class KubeApiServer implements AutoCloseable {
         adminClient().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
                 .build()).create();
         return name;
+    }
+
+    /** The API server's audit log: one JSON event per line, writes only (reads are not logged). */
+    public Path auditLog() {
+        return Path.of("target", "kube-apiserver", "audit.log").toAbsolutePath();
     }
 
     public String url() {

@@ -1,0 +1,161 @@
+package io.helmwarden.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.fleet.FleetState;
+import io.helmwarden.helminit.HelmInit;
+import io.helmwarden.inventory.Tiller;
+import io.helmwarden.support.kube.KubeApiServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A cluster that acts as the signed-in person, on the real API server with RBAC: every write of a run goes out
+ * impersonating the person who started it, so the API server — not the app — decides, and its audit log names
+ * the person as the user and Helm Warden's identity only as the impersonator.
+ */
+@MigrationOnRealApiServer
+@TestPropertySource(properties = {"helmwarden.test.real-act-as=PERSON",
+        "spring.datasource.url=jdbc:h2:mem:acting-as-the-person;DB_CLOSE_DELAY=-1"})
+class ActingAsThePersonIT {
+
+    static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+    @Autowired
+    FleetState fleet;
+
+    @Autowired
+    RemediationExecutor executor;
+
+    @Autowired
+    RemediationRuns runs;
+
+    final KubeApiServer server = KubeApiServer.shared();
+    final KubernetesClient admin = server.adminClient();
+    final MigrationFixtures fixtures = new MigrationFixtures(admin);
+
+    @Test
+    void aLeadWhoseRbacCoversTheirTillerMigratesItAsThemselves() throws IOException {
+        String ns = fixtures.tiller(new HelmInit("person-" + NAMESPACES.incrementAndGet()), 1, 4, 0);
+        Map<String, String> before = fixtures.configMapPayloads(ns);
+        grantMigrationRights(ns, "lena@example.com");
+        Tiller tiller = awaitTiller(ns, 4);
+
+        RemediationRun done = awaitFinished(executor.start(MigrationFixtures.migration(tiller), tiller,
+                lead("lena@example.com")).id());
+
+        assertThat(done.state()).as(done.error()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(done.actingAs()).hasValueSatisfying(person -> assertThat(person.user()).isEqualTo("lena@example.com"));
+        assertThat(done.steps().get(0).detail()).contains("user lena@example.com holds every right the run needs");
+        assertThat(fixtures.secretPayloads(ns)).isEqualTo(before);
+        // The API server saw the person, with Helm Warden's own identity as the impersonator.
+        assertThat(auditedWrites(ns, "secrets", "create")).isNotEmpty().allSatisfy(event -> assertThat(event)
+                .contains("\"impersonatedUser\":{\"username\":\"lena@example.com\"")
+                .contains("\"user\":{\"username\":\"" + KubeApiServer.ADMIN + "\""));
+    }
+
+    @Test
+    void aLeadWithoutTheRightsIsStoppedBeforeAnyWriteWithTheMissingRightsNamedAndResumesAsThemselvesOnceGranted()
+            throws IOException {
+        String ns = fixtures.tiller(new HelmInit("person-" + NAMESPACES.incrementAndGet()), 1, 3, 0);
+        Map<String, String> before = fixtures.configMapPayloads(ns);
+        Tiller tiller = awaitTiller(ns, 3);
+
+        RemediationRun refused = awaitFinished(executor.start(MigrationFixtures.migration(tiller), tiller,
+                lead("sam@example.com")).id());
+        assertThat(refused.state()).isEqualTo(RemediationRun.State.FAILED);
+        assertThat(refused.error()).startsWith("preflight: user sam@example.com may not create secrets in " + ns)
+                .contains("update apps/deployments in " + ns);
+        assertThat(fixtures.secretPayloads(ns)).isEmpty();
+
+        // Once the right is there, anyone allowed to resume does; the run still acts as the person who started it.
+        grantMigrationRights(ns, "sam@example.com");
+        RemediationRun resumed = awaitFinished(executor.resumeFailed(refused,
+                new AuditEvent.Actor("admin", "Alex Admin", "PLATFORM_ADMIN", "alex@example.com", List.of())).id());
+        assertThat(resumed.state()).as(resumed.error()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(fixtures.secretPayloads(ns)).isEqualTo(before);
+        assertThat(auditedWrites(ns, "secrets", "create")).isNotEmpty().allSatisfy(event -> assertThat(event)
+                .contains("\"impersonatedUser\":{\"username\":\"sam@example.com\""));
+    }
+
+    @Test
+    void theApiServerRefusesARunForATillerThePersonHasNoRightsOn() {
+        // Bypassing every page: the executor is called directly, for a Tiller in a namespace the lead has no
+        // rights in. The cluster is the last line, and it holds.
+        String theirs = fixtures.tiller(new HelmInit("person-" + NAMESPACES.incrementAndGet()), 1, 1, 0);
+        String others = fixtures.tiller(new HelmInit("person-" + NAMESPACES.incrementAndGet()), 1, 1, 0);
+        grantMigrationRights(theirs, "mia@example.com");
+        Tiller tiller = awaitTiller(others, 1);
+        var deploymentBefore = admin.apps().deployments().inNamespace(others).withName(HelmInit.DEPLOYMENT_NAME).get();
+
+        var plan = RemediationKind.LIMIT_HISTORY.plan(new PlanInput(tiller, new PlanInput.Settings(50, false)));
+        RemediationRun failed = awaitFinished(executor.start(plan, tiller, lead("mia@example.com")).id());
+
+        assertThat(failed.state()).isEqualTo(RemediationRun.State.FAILED);
+        assertThat(failed.error()).contains("Forbidden").contains("mia@example.com");
+        assertThat(admin.apps().deployments().inNamespace(others).withName(HelmInit.DEPLOYMENT_NAME).get().getSpec())
+                .isEqualTo(deploymentBefore.getSpec());
+    }
+
+    @Test
+    void aRunStartedWithoutAPersonDoesNothingInAClusterThatActsAsPersons() {
+        String ns = fixtures.tiller(new HelmInit("person-" + NAMESPACES.incrementAndGet()), 1, 1, 0);
+        Tiller tiller = awaitTiller(ns, 1);
+        RemediationRun failed = awaitFinished(executor.start(MigrationFixtures.migration(tiller), tiller,
+                new AuditEvent.Actor("someone", null, "TEAM_LEAD")).id());
+        assertThat(failed.state()).isEqualTo(RemediationRun.State.FAILED);
+        assertThat(failed.error()).contains("acts as the signed-in person, and this run was started without one");
+        assertThat(fixtures.secretPayloads(ns)).isEmpty();
+    }
+
+    /** What a team lead needs to migrate the Tiller in one namespace, and nothing elsewhere. */
+    private void grantMigrationRights(String ns, String user) {
+        String name = "migrate-" + user.replaceAll("[^a-z]", "-");
+        admin.rbac().roles().inNamespace(ns).resource(new RoleBuilder().withNewMetadata().withName(name).endMetadata()
+                .addNewRule().withApiGroups("").withResources("secrets", "configmaps").withVerbs("get", "list", "create",
+                        "update").endRule()
+                .addNewRule().withApiGroups("apps").withResources("deployments").withVerbs("get", "list", "update")
+                .endRule()
+                .addNewRule().withApiGroups("").withResources("pods").withVerbs("list").endRule().build()).create();
+        admin.rbac().roleBindings().inNamespace(ns).resource(new RoleBindingBuilder().withNewMetadata().withName(name)
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+                .addNewSubject().withKind("User").withName(user).withApiGroup("rbac.authorization.k8s.io").endSubject()
+                .build()).create();
+    }
+
+    private static AuditEvent.Actor lead(String email) {
+        return new AuditEvent.Actor("sub-" + email, email, "TEAM_LEAD,TEAM_MEMBER", email, List.of("team-leads"));
+    }
+
+    /** The API server's audit events for writes of a resource in a namespace, as JSON lines. */
+    private List<String> auditedWrites(String ns, String resource, String verb) throws IOException {
+        return Files.readAllLines(server.auditLog()).stream()
+                .filter(line -> line.contains("\"stage\":\"ResponseComplete\""))
+                .filter(line -> line.contains("\"verb\":\"" + verb + "\"") && line.contains("\"resource\":\"" + resource + "\"")
+                        && line.contains("\"namespace\":\"" + ns + "\""))
+                .toList();
+    }
+
+    private Tiller awaitTiller(String ns, int records) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("real/" + ns + "/tiller-deploy")
+                .map(state -> state.tiller().records().size() == records).orElse(false));
+        return fleet.tiller("real/" + ns + "/tiller-deploy").orElseThrow().tiller();
+    }
+
+    private RemediationRun awaitFinished(String runId) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> runs.find(runId).orElseThrow().finished());
+        return runs.find(runId).orElseThrow();
+    }
+}
