@@ -22,9 +22,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A cluster that acts as the signed-in person, on the real API server with RBAC: every write of a run goes out
- * impersonating the person who started it, so the API server — not the app — decides, and its audit log names
- * the person as the user and Helm Warden's identity only as the impersonator.
+ * A cluster that acts as the signed-in person, on the real API server with RBAC, the app running under a real
+ * token of the service account that {@code config/kubernetes/helm-warden-person.yaml} ships (applied as it is):
+ * every write of a run goes out impersonating the person who started it, so the API server — not the app —
+ * decides, and its audit log names the person as the user and Helm Warden's identity only as the impersonator.
  */
 @MigrationOnRealApiServer
 @TestPropertySource(properties = {"helmwarden.test.real-act-as=PERSON",
@@ -32,6 +33,7 @@ import org.springframework.test.context.TestPropertySource;
 class ActingAsThePersonIT {
 
     static final AtomicInteger NAMESPACES = new AtomicInteger();
+    static final String HELM_WARDEN = "system:serviceaccount:helm-warden:helm-warden";
 
     @Autowired
     FleetState fleet;
@@ -63,7 +65,41 @@ class ActingAsThePersonIT {
         // The API server saw the person, with Helm Warden's own identity as the impersonator.
         assertThat(auditedWrites(ns, "secrets", "create")).isNotEmpty().allSatisfy(event -> assertThat(event)
                 .contains("\"impersonatedUser\":{\"username\":\"lena@example.com\"")
-                .contains("\"user\":{\"username\":\"" + KubeApiServer.ADMIN + "\""));
+                .contains("\"user\":{\"username\":\"" + HELM_WARDEN + "\""));
+    }
+
+    @Test
+    void theShippedIdentityReadsWhatItWatchesImpersonatesAndWritesNothing() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.cluster("real").map(c -> c.synced()).orElse(false));
+        assertThat(fleet.cluster("real").orElseThrow().errors()).as("every watch works with the shipped reads").isEmpty();
+        for (String[] allowed : List.of(new String[] {"list", "", "secrets"}, new String[] {"watch", "apps", "deployments"},
+                new String[] {"list", "rbac.authorization.k8s.io", "clusterrolebindings"},
+                new String[] {"impersonate", "", "users"}, new String[] {"impersonate", "", "groups"})) {
+            assertThat(helmWardenMay(allowed)).as(String.join(" ", allowed)).isTrue();
+        }
+        for (String[] denied : List.of(new String[] {"create", "", "pods"}, new String[] {"create", "", "pods/exec"},
+                new String[] {"create", "", "secrets"}, new String[] {"update", "", "configmaps"},
+                new String[] {"update", "apps", "deployments"}, new String[] {"delete", "", "namespaces"},
+                new String[] {"create", "rbac.authorization.k8s.io", "rolebindings"},
+                new String[] {"create", "rbac.authorization.k8s.io", "clusterrolebindings"},
+                new String[] {"bind", "rbac.authorization.k8s.io", "clusterroles"},
+                new String[] {"escalate", "rbac.authorization.k8s.io", "clusterroles"},
+                new String[] {"impersonate", "", "serviceaccounts"})) {
+            assertThat(helmWardenMay(denied)).as(String.join(" ", denied)).isFalse();
+        }
+    }
+
+    /** Whether the shipped service account may do this in namespace default, as the API server answers. */
+    private boolean helmWardenMay(String[] right) {
+        var review = admin.authorization().v1().subjectAccessReview().create(
+                new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder().withNewSpec()
+                        .withUser(HELM_WARDEN).withGroups("system:serviceaccounts", "system:serviceaccounts:helm-warden",
+                                "system:authenticated")
+                        .withNewResourceAttributes().withVerb(right[0]).withGroup(right[1])
+                        .withResource(right[2].contains("/") ? right[2].substring(0, right[2].indexOf('/')) : right[2])
+                        .withSubresource(right[2].contains("/") ? right[2].substring(right[2].indexOf('/') + 1) : null)
+                        .withNamespace("default").endResourceAttributes().endSpec().build());
+        return Boolean.TRUE.equals(review.getStatus().getAllowed());
     }
 
     @Test

@@ -37,17 +37,31 @@ import org.springframework.context.annotation.Import;
 @Import(MigrationOnRealApiServer.RealCluster.class)
 @interface MigrationOnRealApiServer {
 
+    java.nio.file.Path SHIPPED_PERSON_MANIFEST = java.nio.file.Path.of("../config/kubernetes/helm-warden-person.yaml");
+
     @TestConfiguration
     class RealCluster {
-        /** @param actAs whose identity writes go out with ({@code helmwarden.test.real-act-as}, Helm Warden's by default) */
+        /**
+         * @param actAs whose identity writes go out with ({@code helmwarden.test.real-act-as}, Helm Warden's by
+         *              default); acting as persons, the app runs under the service account of the shipped
+         *              {@code config/kubernetes/helm-warden-person.yaml}, applied as it is, with a real token of it
+         */
         @Bean
         AdditionalClusters realApiServer(@org.springframework.beans.factory.annotation.Value(
-                "${helmwarden.test.real-act-as:HELM_WARDEN}") io.helmwarden.cluster.ActAs actAs) {
+                "${helmwarden.test.real-act-as:HELM_WARDEN}") io.helmwarden.cluster.ActAs actAs) throws Exception {
             KubeApiServer server = KubeApiServer.shared();
+            var base = server.adminClient();
+            if (actAs == io.helmwarden.cluster.ActAs.PERSON) {
+                try (var manifest = java.nio.file.Files.newInputStream(SHIPPED_PERSON_MANIFEST)) {
+                    for (var object : base.load(manifest).items()) {
+                        base.resource(object).createOr(existing -> existing.update());
+                    }
+                }
+                base = server.tokenClient("helm-warden", "helm-warden");
+            }
             // A small retry budget (~0.7 s instead of the client's default ~100 s), so a killed API server
             // fails the step at hand and the fault tests exercise resuming it, not just riding out the outage.
-            var config = new ConfigBuilder(server.adminClient().getConfiguration()).withRequestRetryBackoffLimit(3)
-                    .build();
+            var config = new ConfigBuilder(base.getConfiguration()).withRequestRetryBackoffLimit(3).build();
             return () -> List.of(new Cluster("real", "Real API server", "test kube-apiserver", server.url(),
                     new KubernetesClientBuilder().withConfig(config).build(), actAs));
         }

@@ -220,6 +220,17 @@ public final class KubeApiServer implements AutoCloseable {
         return client(new ConfigBuilder(base()).build());
     }
 
+    /**
+     * A client authenticating with a real token of the service account (TokenRequest API), not impersonated: what
+     * an app running under that service account holds.
+     */
+    public KubernetesClient tokenClient(String namespace, String serviceAccount) {
+        var request = adminClient().serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+                        .withExpirationSeconds(3600L).endSpec().build());
+        return client(new ConfigBuilder(base()).withOauthToken(request.getStatus().getToken()).build());
+    }
+
     /** A client acting as this user in these groups (impersonated by the admin), for RBAC tests. */
     public KubernetesClient clientAs(String user, String... groups) {
         Config config = new ConfigBuilder(base()).build();
