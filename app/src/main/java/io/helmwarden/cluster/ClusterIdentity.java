@@ -1,6 +1,7 @@
 package io.helmwarden.cluster;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A person as a cluster's API server knows them — the user name and groups it would authenticate from their ID
@@ -14,6 +15,11 @@ public record ClusterIdentity(String user, List<String> groups) {
             throw new IllegalArgumentException("a cluster identity names a user");
         }
         groups = List.copyOf(groups);
+    }
+
+    /** The identity of a person clusters know by this name; empty when they know no name for them. */
+    public static Optional<ClusterIdentity> of(String user, List<String> groups) {
+        return user == null || user.isBlank() ? Optional.empty() : Optional.of(new ClusterIdentity(user, groups));
     }
 
     /** "user alice@example.com, groups [payments-leads]", for runs and audit entries. */

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -138,6 +139,18 @@ public final class ClusterObjects implements AutoCloseable {
                 new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
                         .withVerb(verb).withGroup(group).withResource(resource).withNamespace(namespace)
                         .endResourceAttributes().endSpec().build());
+        return review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getAllowed());
+    }
+
+    /**
+     * Whether a person may do this, as the API server answers for them and their groups (SubjectAccessReview,
+     * asked with this seam's identity: Helm Warden's own, which needs to create subjectaccessreviews).
+     */
+    public boolean mayThey(ClusterIdentity someone, String verb, String group, String resource, String namespace) {
+        var review = client.authorization().v1().subjectAccessReview().create(
+                new SubjectAccessReviewBuilder().withNewSpec().withUser(someone.user()).withGroups(someone.groups())
+                        .withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource)
+                        .withNamespace(namespace).endResourceAttributes().endSpec().build());
         return review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getAllowed());
     }
 

@@ -96,8 +96,7 @@ public class RemediationExecutor implements DisposableBean {
 
     /** How clusters know the person who started a run, kept with it (a resumed run acts as the same person). */
     private static Optional<ClusterIdentity> clusterIdentity(AuditEvent.Actor actor) {
-        return Optional.ofNullable(actor.clusterUser()).filter(user -> !user.isBlank())
-                .map(user -> new ClusterIdentity(user, actor.clusterGroups()));
+        return ClusterIdentity.of(actor.clusterUser(), actor.clusterGroups());
     }
 
     /**

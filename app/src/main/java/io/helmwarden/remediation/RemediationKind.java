@@ -17,47 +17,73 @@ public enum RemediationKind {
 
     MIGRATE_STORAGE("migrate-storage-to-secrets", "Move release records to Secrets",
             "Migrating release records to Secrets", TillerPlans::migrateStorage, StorageMigration::new, List.of(
-                    Step.of("preflight", StorageMigration::preflight), Step.of("quiesce", StorageMigration::quiesce),
-                    Step.of("copy", StorageMigration::copy), Step.of("verify", StorageMigration::verify),
-                    Step.of("switch", StorageMigration::switchToSecrets), Step.of("resume", StorageMigration::resume),
-                    Step.of("retire", StorageMigration::retire))),
+                    Step.of("preflight", StorageMigration::preflight, StepRight.inStorage("list", "configmaps")),
+                    Step.of("quiesce", StorageMigration::quiesce, StepRight.UPDATE_DEPLOYMENT, StepRight.LIST_PODS),
+                    Step.of("copy", StorageMigration::copy, StepRight.inStorage("create", "secrets")),
+                    Step.of("verify", StorageMigration::verify, StepRight.inStorage("list", "secrets")),
+                    Step.of("switch", StorageMigration::switchToSecrets, StepRight.UPDATE_DEPLOYMENT),
+                    Step.of("resume", StorageMigration::resume, StepRight.UPDATE_DEPLOYMENT),
+                    Step.of("retire", StorageMigration::retire, StepRight.inStorage("update", "configmaps")))),
     ROLLBACK_STORAGE("rollback-storage-to-configmaps", "Roll back to ConfigMap storage",
             "Rolling back to ConfigMap storage", null, StorageMigration::new, List.of(
-                    Step.of("quiesce", StorageMigration::quiesce), Step.of("copy-back", StorageMigration::copyBack),
-                    Step.of("switch-back", StorageMigration::switchToConfigMaps),
-                    Step.of("resume", StorageMigration::resume), Step.of("unretire", StorageMigration::unretire))),
+                    Step.of("quiesce", StorageMigration::quiesce, StepRight.UPDATE_DEPLOYMENT, StepRight.LIST_PODS),
+                    Step.of("copy-back", StorageMigration::copyBack, StepRight.inStorage("create", "configmaps"),
+                            StepRight.inStorage("update", "configmaps")),
+                    Step.of("switch-back", StorageMigration::switchToConfigMaps, StepRight.UPDATE_DEPLOYMENT),
+                    Step.of("resume", StorageMigration::resume, StepRight.UPDATE_DEPLOYMENT),
+                    Step.of("unretire", StorageMigration::unretire, StepRight.inStorage("update", "configmaps"),
+                            StepRight.inStorage("update", "secrets")))),
     ENABLE_TLS_VERIFY("enable-tls-verify", "Enable TLS with client certificate verification", TillerPlans::enableTlsVerify,
-            TillerHardening::new, List.of(Step.of("certificate", TillerHardening::certificate),
-                    Step.of("configure", TillerHardening::configureTls))),
+            TillerHardening::new, List.of(
+                    Step.of("certificate", TillerHardening::certificate, StepRight.CREATE_SECRET,
+                            StepRight.UPDATE_SECRET),
+                    Step.of("configure", TillerHardening::configureTls, StepRight.UPDATE_DEPLOYMENT))),
     ROTATE_CERTIFICATE("rotate-certificate", "Issue a new server certificate", TillerPlans::rotateCertificate,
-            TillerHardening::new, List.of(Step.of("certificate", TillerHardening::certificate),
-                    Step.of("configure", TillerHardening::configureTls))),
+            TillerHardening::new, List.of(
+                    Step.of("certificate", TillerHardening::certificate, StepRight.CREATE_SECRET,
+                            StepRight.UPDATE_SECRET),
+                    Step.of("configure", TillerHardening::configureTls, StepRight.UPDATE_DEPLOYMENT))),
     LISTEN_LOCALHOST("listen-localhost", "Listen on 127.0.0.1 only", TillerPlans::listenLocalhost, TillerHardening::new,
-            List.of(Step.of("listen", TillerHardening::listenOnLoopback))),
+            List.of(Step.of("listen", TillerHardening::listenOnLoopback, StepRight.UPDATE_DEPLOYMENT))),
     REMOVE_SERVICE("remove-service", "Stop exposing the gRPC port through a Service", TillerPlans::removeService,
-            TillerHardening::new, List.of(Step.of("service", TillerHardening::services))),
+            TillerHardening::new, List.of(Step.of("service", TillerHardening::services,
+                    StepRight.inTiller("update", "", "services"), StepRight.inTiller("delete", "", "services")))),
     DENY_INGRESS("deny-ingress", "Deny network ingress to the Tiller pods", TillerPlans::denyIngress,
-            TillerHardening::new, List.of(Step.of("network-policy", TillerHardening::networkPolicy))),
+            TillerHardening::new, List.of(Step.of("network-policy", TillerHardening::networkPolicy,
+                    StepRight.inTiller("create", "networking.k8s.io", "networkpolicies")))),
     LIMIT_HISTORY("limit-history", "Limit release history", TillerPlans::limitHistory, TillerHardening::new,
-            List.of(Step.of("history", TillerHardening::history))),
+            List.of(Step.of("history", TillerHardening::history, StepRight.UPDATE_DEPLOYMENT))),
     RESTRICT_SCOPE("restrict-scope", "Restrict Tiller to its team's namespaces", TillerPlans::restrictScope,
-            TillerRights::new, List.of(Step.of("service-account", TillerRights::serviceAccount),
-                    Step.of("roles", TillerRights::roles), Step.of("outside-bindings", TillerRights::outsideBindings),
-                    Step.of("cluster-bindings", TillerRights::clusterBindings),
-                    Step.of("switch-account", TillerRights::switchAccount))),
+            TillerRights::new, List.of(
+                    Step.of("service-account", TillerRights::serviceAccount,
+                            StepRight.inTiller("create", "", "serviceaccounts")),
+                    Step.of("roles", TillerRights::roles, StepRight.rbac("create", "roles", StepRight.Scope.LISTED_NAMESPACES),
+                            StepRight.rbac("create", "rolebindings", StepRight.Scope.LISTED_NAMESPACES),
+                            StepRight.rbac("create", "roles", StepRight.Scope.STORAGE),
+                            StepRight.rbac("create", "rolebindings", StepRight.Scope.STORAGE)),
+                    Step.of("outside-bindings", TillerRights::outsideBindings,
+                            StepRight.rbac("update", "rolebindings", StepRight.Scope.LISTED_BINDINGS)),
+                    Step.of("cluster-bindings", TillerRights::clusterBindings,
+                            StepRight.rbac("update", "clusterrolebindings", StepRight.Scope.CLUSTER)),
+                    Step.of("switch-account", TillerRights::switchAccount, StepRight.UPDATE_DEPLOYMENT))),
     RESTRICT_DRIVERS("restrict-drivers", "Remove who may drive or impersonate Tiller", TillerPlans::restrictDrivers,
-            TillerRights::new, List.of(Step.of("bindings", TillerRights::removeDrivers))),
+            TillerRights::new, List.of(Step.of("bindings", TillerRights::removeDrivers,
+                    StepRight.rbac("update", "rolebindings", StepRight.Scope.TILLER)))),
+    // Started from approved requests, by a platform admin; their rights are not previewed (not yet).
     PROVISION_TILLER("provision-tiller", "Create a hardened Tiller", null, TillerProvisioning::new, List.of(
             Step.of("namespaces", TillerProvisioning::namespaces),
             Step.of("service-account", (TillerProvisioning p) -> p.rights().serviceAccount()),
-            Step.of("roles", (TillerProvisioning p) -> p.rights().roles()), Step.of("team-access", TillerProvisioning::teamAccess),
-            Step.of("certificate", (TillerProvisioning p) -> p.hardening().certificate()), Step.of("deployment", TillerProvisioning::deployment),
+            Step.of("roles", (TillerProvisioning p) -> p.rights().roles()),
+            Step.of("team-access", TillerProvisioning::teamAccess),
+            Step.of("certificate", (TillerProvisioning p) -> p.hardening().certificate()),
+            Step.of("deployment", TillerProvisioning::deployment),
             Step.of("network-policy", (TillerProvisioning p) -> p.hardening().networkPolicy()))),
     DECOMMISSION_TILLER("decommission-tiller", "Remove a Tiller Helm Warden created", null, TillerDecommission::new,
             List.of(Step.of("check-releases", TillerDecommission::checkReleases),
                     Step.of("deployment", TillerDecommission::deployment),
                     Step.of("network-policy", TillerDecommission::networkPolicy),
-                    Step.of("team-access", TillerDecommission::teamAccess), Step.of("roles", TillerDecommission::roles),
+                    Step.of("team-access", TillerDecommission::teamAccess),
+                    Step.of("roles", TillerDecommission::roles),
                     Step.of("certificate", TillerDecommission::certificate),
                     Step.of("service-account", TillerDecommission::serviceAccount),
                     Step.of("namespace", TillerDecommission::namespace)));
@@ -69,18 +95,23 @@ public enum RemediationKind {
     public static final Set<String> DESCRIBED_ONLY = Set.of("assign-owner", "clean-stale-records", "dedicated-namespace",
             "disable-host-network", "fix-storage-namespace", "migrate-to-helm3", "review-release", "upgrade-tiller");
 
-    /** One step of a remediation: its name (as runs store it) and the code that runs it on a family of steps. */
-    record Step<F>(String name, Function<F, String> action) {
-        static <F> Step<F> of(String name, Function<F, String> action) {
-            return new Step<>(name, action);
+    /**
+     * One step of a remediation: its name (as runs store it), the code that runs it on a family of steps, and the
+     * rights it needs in the cluster (checked for the person at preview where a cluster acts as persons).
+     */
+    record Step<F>(String name, Function<F, String> action, List<StepRight> rights) {
+        static <F> Step<F> of(String name, Function<F, String> action, StepRight... rights) {
+            return new Step<>(name, action, List.of(rights));
         }
     }
+
 
     private final String id;
     private final String title;
     private final String runTitle;
     private final BiConsumer<PlanInput, TillerPlans.Draft> plan;
     private final List<String> stepNames;
+    private final List<? extends Step<?>> steps;
     /** Runs the named step against a run's context: the family built from the context, then the step's action. */
     private final Runner runner;
 
@@ -101,6 +132,7 @@ public enum RemediationKind {
         this.runTitle = runTitle;
         this.plan = plan;
         this.stepNames = steps.stream().map(Step::name).toList();
+        this.steps = steps;
         this.runner = (context, name) -> {
             Step step = steps.stream().filter(s -> s.name().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalStateException(id + " has no step " + name));
@@ -124,6 +156,13 @@ public enum RemediationKind {
 
     public List<String> stepNames() {
         return stepNames;
+    }
+
+    /** Every right the plan's steps need, where they apply, step by step. */
+    public List<StepRight.Needed> rightsNeeded(RemediationPlan plan, String storageNamespace) {
+        String tillerNamespace = io.helmwarden.inventory.TillerId.parse(plan.tillerId()).namespace();
+        return steps.stream().flatMap(step -> step.rights().stream()
+                .flatMap(right -> right.in(step.name(), tillerNamespace, storageNamespace, plan.parameters()))).toList();
     }
 
     /** Whether a person previews it on a Tiller's page (the others start from a run or a request). */

@@ -28,6 +28,7 @@ import org.springframework.test.context.TestPropertySource;
  * decides, and its audit log names the person as the user and Helm Warden's identity only as the impersonator.
  */
 @MigrationOnRealApiServer
+@org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc
 @TestPropertySource(properties = {"helmwarden.test.real-act-as=PERSON",
         "spring.datasource.url=jdbc:h2:mem:acting-as-the-person;DB_CLOSE_DELAY=-1"})
 class ActingAsThePersonIT {
@@ -43,6 +44,9 @@ class ActingAsThePersonIT {
 
     @Autowired
     RemediationRuns runs;
+
+    @Autowired
+    org.springframework.test.web.servlet.MockMvc mvc;
 
     final KubeApiServer server = KubeApiServer.shared();
     final KubernetesClient admin = server.adminClient();
@@ -74,7 +78,8 @@ class ActingAsThePersonIT {
         assertThat(fleet.cluster("real").orElseThrow().errors()).as("every watch works with the shipped reads").isEmpty();
         for (String[] allowed : List.of(new String[] {"list", "", "secrets"}, new String[] {"watch", "apps", "deployments"},
                 new String[] {"list", "rbac.authorization.k8s.io", "clusterrolebindings"},
-                new String[] {"impersonate", "", "users"}, new String[] {"impersonate", "", "groups"})) {
+                new String[] {"impersonate", "", "users"}, new String[] {"impersonate", "", "groups"},
+                new String[] {"create", "authorization.k8s.io", "subjectaccessreviews"})) {
             assertThat(helmWardenMay(allowed)).as(String.join(" ", allowed)).isTrue();
         }
         for (String[] denied : List.of(new String[] {"create", "", "pods"}, new String[] {"create", "", "pods/exec"},
@@ -154,6 +159,51 @@ class ActingAsThePersonIT {
         assertThat(failed.state()).isEqualTo(RemediationRun.State.FAILED);
         assertThat(failed.error()).contains("acts as the signed-in person, and this run was started without one");
         assertThat(fixtures.secretPayloads(ns)).isEmpty();
+    }
+
+    @Test
+    void thePlanShowsWhatTheApiServerLetsThePersonDoAndADeniedStepDoesNotStart() throws Exception {
+        String ns = fixtures.tiller(new HelmInit("person-" + NAMESPACES.incrementAndGet()), 1, 2, 0);
+        grantMigrationRights(ns, "lena@example.com");
+        awaitTiller(ns, 2);
+        String page = "/tillers/real/" + ns + "/tiller-deploy/remediations/migrate-storage-to-secrets";
+
+        String allowed = html(page, "lena@example.com");
+        assertThat(allowed).contains("What the cluster lets you do", "every step runs as user lena@example.com",
+                "create secrets in " + ns, "update apps/deployments in " + ns).doesNotContain("data-allowed=\"false\"")
+                .doesNotContain("Cannot run as you").contains("data-testid=\"confirm\"");
+
+        String denied = html(page, "nobody@example.com");
+        assertThat(denied).contains("Cannot run as you: user nobody@example.com may not", "create secrets in " + ns
+                + " (step copy)", "A RoleBinding in each of those namespaces").contains("data-allowed=\"false\"")
+                .doesNotContain("data-testid=\"confirm\"");
+        var started = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post(page)
+                .param("confirm", "real/" + ns + "/tiller-deploy").with(admin("nobody@example.com"))
+                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf()))
+                .andReturn().getResponse();
+        assertThat(started.getStatus()).isEqualTo(409);
+        assertThat(started.getContentAsString()).contains("user nobody@example.com may not");
+        assertThat(runs.forTiller("real/" + ns + "/tiller-deploy")).isEmpty();
+
+        assertThat(html(page, null)).contains("your ID token names no user for it").doesNotContain("data-testid=\"confirm\"");
+    }
+
+    private String html(String page, String clusterUser) throws Exception {
+        return mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(page)
+                .with(admin(clusterUser))).andReturn().getResponse().getContentAsString();
+    }
+
+    /** A platform admin whose clusters know them by this name (or by none). */
+    private static org.springframework.test.web.servlet.request.RequestPostProcessor admin(String clusterUser) {
+        var authorities = new java.util.ArrayList<org.springframework.security.core.authority.SimpleGrantedAuthority>();
+        authorities.add(new org.springframework.security.core.authority.SimpleGrantedAuthority(
+                io.helmwarden.tenancy.Role.PLATFORM_ADMIN.authority()));
+        if (clusterUser != null) {
+            authorities.add(new org.springframework.security.core.authority.SimpleGrantedAuthority(
+                    io.helmwarden.tenancy.RoleMapper.CLUSTER_USER_PREFIX + clusterUser));
+        }
+        return org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin()
+                .authorities(authorities.toArray(org.springframework.security.core.authority.SimpleGrantedAuthority[]::new));
     }
 
     /** What a team lead needs to migrate the Tiller in one namespace, and nothing elsewhere. */

@@ -5,7 +5,9 @@ import io.helmwarden.fleet.TillerLookup;
 import io.helmwarden.inventory.ReleaseRecord;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.pki.CertificateAuthorities;
+import io.helmwarden.remediation.PersonRights;
 import io.helmwarden.remediation.PlanInput;
+import io.helmwarden.remediation.PlanRefused;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationKind;
 import io.helmwarden.remediation.RemediationPermission;
@@ -59,10 +61,12 @@ class TillerRemediationController {
     private final PlanInput.Settings settings;
     private final CertificateAuthorities certificates;
     private final Clock clock;
+    private final PersonRights personRights;
 
     TillerRemediationController(FleetState fleet, TillerLookup tillers, RemediationExecutor executor,
             RemediationRuns runs, RemediationPermission permission, Teams teams, CertificateAuthorities certificates,
-            RemediationProperties properties, Clock clock) {
+            RemediationProperties properties, Clock clock, PersonRights personRights) {
+        this.personRights = personRights;
         this.clock = clock;
         this.fleet = fleet;
         this.tillers = tillers;
@@ -79,7 +83,10 @@ class TillerRemediationController {
     String preview(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
             @PathVariable String remediation, Authentication authentication, Model model) {
         Tiller tiller = tillers.find(cluster, namespace, name, authentication).tiller();
-        addPreview(plan(remediation, tiller), tiller, Viewer.of(authentication), model);
+        RemediationPlan plan = plan(remediation, tiller);
+        addPreview(plan, tiller, Viewer.of(authentication), model);
+        // Only whom the page is for: a right is checked for the person looking (where the cluster acts as persons).
+        model.addAttribute("rightsCheck", personRights.check(plan, tiller, Audits.actor(authentication)).orElse(null));
         return VIEW;
     }
 
@@ -108,8 +115,14 @@ class TillerRemediationController {
             } else if (!plan.toAccept().isEmpty() && !accepted) {
                 error = "Tick the box to accept the consequences listed above.";
             } else {
+                // Where the cluster acts as the person, a step the API server would deny them does not start.
+                var person = Audits.actor(authentication);
+                Optional<String> denied = personRights.check(plan, tiller, person).flatMap(PersonRights.Check::refusal);
+                if (denied.isPresent()) {
+                    throw new PlanRefused(denied.get());
+                }
                 // A refusal or a run already holding the Tiller is answered by RemediationRefusals (409).
-                RemediationRun run = executor.start(plan, tiller, Audits.actor(authentication));
+                RemediationRun run = executor.start(plan, tiller, person);
                 return "redirect:/remediation-runs/" + run.id();
             }
         } catch (RemediationPlan.PlanChanged e) {
@@ -117,6 +130,7 @@ class TillerRemediationController {
         }
         response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
         addPreview(plan, tiller, viewer, model);
+        model.addAttribute("rightsCheck", personRights.check(plan, tiller, Audits.actor(authentication)).orElse(null));
         model.addAttribute("error", error);
         return VIEW;
     }

@@ -1,0 +1,78 @@
+package io.helmwarden.remediation;
+
+import io.helmwarden.audit.AuditEvent;
+import io.helmwarden.cluster.ActAs;
+import io.helmwarden.cluster.ClusterIdentity;
+import io.helmwarden.cluster.ClusterRegistry;
+import io.helmwarden.inventory.Tiller;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Before a plan runs in a cluster that acts as the signed-in person: whether the API server lets that person do
+ * every step (SubjectAccessReview for them and their groups), so the preview tells the truth and a plan with a
+ * denied step cannot be started. The cluster still decides at every write; this is what the person sees first.
+ */
+@Component
+public class PersonRights {
+
+    private final ClusterRegistry clusters;
+
+    PersonRights(ClusterRegistry clusters) {
+        this.clusters = clusters;
+    }
+
+    /** One right a step needs, and the API server's answer for the person. */
+    public record Checked(StepRight.Needed right, boolean allowed) {
+    }
+
+    /**
+     * @param person how the API server knows the person; empty when their ID token has no user-name claim
+     */
+    public record Check(Optional<ClusterIdentity> person, List<Checked> rights) {
+
+        public boolean allowed() {
+            return person.isPresent() && rights.stream().allMatch(Checked::allowed);
+        }
+
+        public List<Checked> denied() {
+            return rights.stream().filter(checked -> !checked.allowed()).toList();
+        }
+
+        /** Why the plan cannot start as this person, naming each missing right and what would grant it. */
+        public Optional<String> refusal() {
+            if (person.isEmpty()) {
+                return Optional.of("this cluster acts as the signed-in person, and your ID token names no user for it"
+                        + " (helmwarden.access.cluster-username-claim): Helm Warden cannot act as you there");
+            }
+            if (allowed()) {
+                return Optional.empty();
+            }
+            return Optional.of(person.get().describe() + " may not " + denied().stream()
+                    .map(checked -> checked.right().describe() + " (step " + checked.right().step() + ")")
+                    .collect(Collectors.joining(", ")) + ". A RoleBinding in each of those namespaces (a"
+                    + " ClusterRoleBinding for what is cluster-wide) to a Role allowing it, for " + person.get().user()
+                    + " or one of their groups, grants it");
+        }
+    }
+
+    /** The check for this plan and person; empty where the Tiller's cluster writes with Helm Warden's own identity. */
+    public Optional<Check> check(RemediationPlan plan, Tiller tiller, AuditEvent.Actor actor) {
+        var cluster = clusters.find(tiller.cluster()).filter(c -> c.actAs() == ActAs.PERSON);
+        if (cluster.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ClusterIdentity> person = ClusterIdentity.of(actor.clusterUser(), actor.clusterGroups());
+        if (person.isEmpty()) {
+            return Optional.of(new Check(person, List.of()));
+        }
+        var objects = clusters.objects(tiller.cluster()).orElseThrow();
+        List<Checked> rights = plan.kind().rightsNeeded(plan, tiller.storage().namespace()).stream()
+                .map(right -> new Checked(right, objects.mayThey(person.get(), right.verb(), right.group(),
+                        right.resource(), right.namespace())))
+                .toList();
+        return Optional.of(new Check(person, rights));
+    }
+}
