@@ -10,16 +10,30 @@ import java.util.Optional;
  */
 public record ClusterIdentity(String user, List<String> groups) {
 
+    /**
+     * A person is never impersonated as one of the API server's own identities: no {@code system:} user (service
+     * accounts, nodes), no {@code system:} group ({@code system:masters} is cluster-admin), and no name with control
+     * characters (stored one per line). Such groups are dropped; such a user is refused.
+     */
     public ClusterIdentity {
-        if (user == null || user.isBlank()) {
-            throw new IllegalArgumentException("a cluster identity names a user");
+        if (user == null || user.isBlank() || user.startsWith("system:") || !printable(user)) {
+            throw new IllegalArgumentException("not a person's user name: " + user);
         }
-        groups = List.copyOf(groups);
+        groups = groups.stream().filter(group -> !group.startsWith("system:") && printable(group) && !group.isBlank())
+                .toList();
     }
 
-    /** The identity of a person clusters know by this name; empty when they know no name for them. */
+    /** The identity of a person clusters know by this name; empty when they know no (acceptable) name for them. */
     public static Optional<ClusterIdentity> of(String user, List<String> groups) {
-        return user == null || user.isBlank() ? Optional.empty() : Optional.of(new ClusterIdentity(user, groups));
+        try {
+            return user == null || user.isBlank() ? Optional.empty() : Optional.of(new ClusterIdentity(user, groups));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean printable(String name) {
+        return name.chars().noneMatch(Character::isISOControl);
     }
 
     /** "user alice@example.com, groups [payments-leads]", for runs and audit entries. */

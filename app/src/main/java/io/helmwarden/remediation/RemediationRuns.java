@@ -182,8 +182,8 @@ public class RemediationRuns {
     private static Optional<ClusterIdentity> actingAs(ResultSet rs) throws SQLException {
         String user = rs.getString("acting_user");
         String groups = rs.getString("acting_groups");
-        return user == null ? Optional.empty() : Optional.of(new ClusterIdentity(user,
-                groups == null || groups.isEmpty() ? List.of() : List.of(groups.split("\n"))));
+        // Checked again as it is read: a row edited by hand cannot make a run act as the API server's own identities.
+        return ClusterIdentity.of(user, groups == null || groups.isEmpty() ? List.of() : List.of(groups.split("\n")));
     }
 
     private static Instant instant(Timestamp timestamp) {

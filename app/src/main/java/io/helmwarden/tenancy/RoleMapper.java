@@ -41,7 +41,11 @@ public class RoleMapper implements GrantedAuthoritiesMapper {
                 if (user.getAttributes().get(access.groupsClaim()) instanceof Collection<?> claimed) {
                     claimed.forEach(group -> groups.add(String.valueOf(group)));
                 }
-                if (user.getAttributes().get(access.clusterUsernameClaim()) instanceof String name && !name.isBlank()) {
+                // As the API server does: an email names a user only when the provider verified it.
+                boolean unverifiedEmail = "email".equals(access.clusterUsernameClaim())
+                        && !Boolean.TRUE.equals(user.getAttributes().get("email_verified"));
+                if (user.getAttributes().get(access.clusterUsernameClaim()) instanceof String name && !name.isBlank()
+                        && !unverifiedEmail) {
                     clusterUser = name;
                 }
             }

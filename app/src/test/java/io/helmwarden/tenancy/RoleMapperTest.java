@@ -55,7 +55,7 @@ class RoleMapperTest {
     @Test
     void clustersKnowThePersonByTheConfiguredClaimWithTheApiServersPrefixes() {
         var token = OidcIdToken.withTokenValue("t").subject("opaque-id").claim("email", "lena@example.com")
-                .claim("groups", List.of("team-payments-leads", "developers")).build();
+                .claim("email_verified", true).claim("groups", List.of("team-payments-leads", "developers")).build();
         var authentication = new TestingAuthenticationToken("opaque-id", null,
                 List.copyOf(MAPPER.mapAuthorities(List.of(new OidcUserAuthority(token)))));
         var actor = io.helmwarden.web.Audits.actor(authentication);
@@ -68,6 +68,22 @@ class RoleMapperTest {
         assertThat(io.helmwarden.web.Audits.actor(new TestingAuthenticationToken("x", null,
                 List.copyOf(MAPPER.mapAuthorities(List.of(new OidcUserAuthority(withoutEmail))))))
                 .clusterUser()).as("no claim, no cluster identity").isNull();
+
+        var unverified = OidcIdToken.withTokenValue("t").subject("x").claim("email", "admin@example.com")
+                .claim("email_verified", false).build();
+        assertThat(io.helmwarden.web.Audits.actor(new TestingAuthenticationToken("x", null,
+                List.copyOf(MAPPER.mapAuthorities(List.of(new OidcUserAuthority(unverified))))))
+                .clusterUser()).as("an unverified email names nobody, as on the API server").isNull();
+    }
+
+    @Test
+    void noPersonIsImpersonatedAsOneOfTheApiServersOwnIdentities() {
+        var identity = io.helmwarden.cluster.ClusterIdentity.of("lena@example.com",
+                List.of("developers", "system:masters", "ops\nsystem:masters"));
+        assertThat(identity).hasValueSatisfying(person -> assertThat(person.groups()).containsExactly("developers"));
+        assertThat(io.helmwarden.cluster.ClusterIdentity.of("system:serviceaccount:kube-system:tiller", List.of()))
+                .isEmpty();
+        assertThat(io.helmwarden.cluster.ClusterIdentity.of("lena\n@example.com", List.of())).isEmpty();
     }
 
     @Test
