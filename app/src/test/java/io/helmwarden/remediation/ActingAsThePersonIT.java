@@ -73,6 +73,22 @@ class ActingAsThePersonIT {
     }
 
     @Test
+    void aLeadHardensTheirTillerAsThemselves() throws IOException {
+        String ns = fixtures.tiller(new HelmInit("person-" + NAMESPACES.incrementAndGet()), 1, 1, 0);
+        grantMigrationRights(ns, "lena@example.com");
+        Tiller tiller = awaitTiller(ns, 1);
+        for (RemediationKind kind : List.of(RemediationKind.ENABLE_TLS_VERIFY, RemediationKind.LISTEN_LOCALHOST)) {
+            Tiller now = awaitTiller(ns, 1);
+            RemediationRun done = awaitFinished(executor.start(kind.plan(new PlanInput(now,
+                    new PlanInput.Settings(50, false))), now, lead("lena@example.com")).id());
+            assertThat(done.state()).as(kind.id() + ": " + done.error()).isEqualTo(RemediationRun.State.DONE);
+        }
+        assertThat(auditedWrites(ns, "deployments", "update")).hasSizeGreaterThanOrEqualTo(2).allSatisfy(event ->
+                assertThat(event).contains("\"impersonatedUser\":{\"username\":\"lena@example.com\""));
+        assertThat(tiller.id()).isEqualTo("real/" + ns + "/tiller-deploy");
+    }
+
+    @Test
     void theShippedIdentityReadsWhatItWatchesImpersonatesAndWritesNothing() {
         await().atMost(Duration.ofSeconds(30)).until(() -> fleet.cluster("real").map(c -> c.synced()).orElse(false));
         assertThat(fleet.cluster("real").orElseThrow().errors()).as("every watch works with the shipped reads").isEmpty();
