@@ -60,7 +60,14 @@ public class PersonRights {
 
     /** The check for this plan and person; empty where the Tiller's cluster writes with Helm Warden's own identity. */
     public Optional<Check> check(RemediationPlan plan, Tiller tiller, AuditEvent.Actor actor) {
-        var cluster = clusters.find(tiller.cluster()).filter(c -> c.actAs() == ActAs.PERSON);
+        return check(plan.kind(), plan.tillerId(), tiller.storage().namespace(), plan.parameters(), actor);
+    }
+
+    /** The check for a run of this kind not planned on a Tiller's page (a rollback: it has no preview of its own). */
+    public Optional<Check> check(RemediationKind kind, String tillerId, String storageNamespace, RunParameters parameters,
+            AuditEvent.Actor actor) {
+        String clusterId = io.helmwarden.inventory.TillerId.parse(tillerId).cluster();
+        var cluster = clusters.find(clusterId).filter(c -> c.actAs() == ActAs.PERSON);
         if (cluster.isEmpty()) {
             return Optional.empty();
         }
@@ -68,8 +75,8 @@ public class PersonRights {
         if (person.isEmpty()) {
             return Optional.of(new Check(person, List.of()));
         }
-        var objects = clusters.objects(tiller.cluster()).orElseThrow();
-        List<Checked> rights = plan.kind().rightsNeeded(plan, tiller.storage().namespace()).stream()
+        var objects = clusters.objects(clusterId).orElseThrow();
+        List<Checked> rights = kind.rightsNeeded(tillerId, storageNamespace, parameters).stream()
                 .map(right -> new Checked(right, objects.mayThey(person.get(), right.verb(), right.group(),
                         right.resource(), right.namespace())))
                 .toList();

@@ -158,11 +158,11 @@ public enum RemediationKind {
         return stepNames;
     }
 
-    /** Every right the plan's steps need, where they apply, step by step. */
-    public List<StepRight.Needed> rightsNeeded(RemediationPlan plan, String storageNamespace) {
-        String tillerNamespace = io.helmwarden.inventory.TillerId.parse(plan.tillerId()).namespace();
+    /** Every right this remediation's steps need for a Tiller, where they apply, step by step. */
+    public List<StepRight.Needed> rightsNeeded(String tillerId, String storageNamespace, RunParameters parameters) {
+        String tillerNamespace = io.helmwarden.inventory.TillerId.parse(tillerId).namespace();
         return steps.stream().flatMap(step -> step.rights().stream()
-                .flatMap(right -> right.in(step.name(), tillerNamespace, storageNamespace, plan.parameters()))).toList();
+                .flatMap(right -> right.in(step.name(), tillerNamespace, storageNamespace, parameters))).toList();
     }
 
     /** Whether a person previews it on a Tiller's page (the others start from a run or a request). */

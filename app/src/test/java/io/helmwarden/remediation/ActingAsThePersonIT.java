@@ -110,6 +110,17 @@ class ActingAsThePersonIT {
         }
     }
 
+    @Test
+    void theBulkMigrationSkipsTillersThePersonMayNotMigrateAndSaysWhy() throws Exception {
+        String ns = fixtures.tiller(new HelmInit("person-" + NAMESPACES.incrementAndGet()), 1, 1, 0);
+        awaitTiller(ns, 1);
+        String preview = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .get("/remediations/migrate-storage-to-secrets").param("cluster", "real")
+                .with(admin("nobody@example.com"))).andReturn().getResponse().getContentAsString();
+        assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(preview))
+                .contains("real/" + ns + "/tiller-deploy", "user nobody@example.com may not");
+    }
+
     /** Whether the shipped service account may do this in namespace default, as the API server answers. */
     private boolean helmWardenMay(String[] right) {
         var review = admin.authorization().v1().subjectAccessReview().create(

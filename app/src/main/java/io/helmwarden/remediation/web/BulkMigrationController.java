@@ -2,6 +2,7 @@ package io.helmwarden.remediation.web;
 
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.inventory.Tiller;
+import io.helmwarden.remediation.PersonRights;
 import io.helmwarden.remediation.PlanInput;
 import io.helmwarden.remediation.PlanRefused;
 import io.helmwarden.remediation.RemediationExecutor;
@@ -55,9 +56,11 @@ class BulkMigrationController {
     private final ObjectAccess access;
     private final RemediationPermission permission;
     private final PlanInput.Settings settings;
+    private final PersonRights personRights;
 
     BulkMigrationController(FleetState fleet, RemediationExecutor executor, RemediationRuns runs, ObjectAccess access,
-            RemediationPermission permission, RemediationProperties properties) {
+            RemediationPermission permission, RemediationProperties properties, PersonRights personRights) {
+        this.personRights = personRights;
         this.settings = new PlanInput.Settings(properties.historyMax(), properties.keepTillerService());
         this.fleet = fleet;
         this.executor = executor;
@@ -69,7 +72,7 @@ class BulkMigrationController {
     @GetMapping(BULK)
     String preview(@RequestParam(required = false) String cluster, @RequestParam(required = false) String team,
             Authentication authentication, Model model) {
-        addPreview(scope(cluster, team, authentication), Viewer.of(authentication), model);
+        addPreview(scope(cluster, team, authentication), authentication, model);
         return "remediation/bulk";
     }
 
@@ -78,11 +81,10 @@ class BulkMigrationController {
             TypedConfirmation confirmation, Authentication authentication, Model model,
             HttpServletResponse response, RedirectAttributes redirect) {
         Scope scope = scope(cluster, team, authentication);
-        Viewer viewer = Viewer.of(authentication);
-        List<Candidate> candidates = candidates(scope, viewer);
+        List<Candidate> candidates = candidates(scope, authentication);
         if (!confirmation.confirms(scope.id())) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            addPreview(scope, viewer, model);
+            addPreview(scope, authentication, model);
             model.addAttribute("error", TypedConfirmation.ask(scope.id(), ""));
             return "remediation/bulk";
         }
@@ -103,7 +105,7 @@ class BulkMigrationController {
         }
         if (started.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_CONFLICT);
-            addPreview(scope, viewer, model);
+            addPreview(scope, authentication, model);
             model.addAttribute("error", "No Tiller of " + scope.label() + " could be migrated.");
             return "remediation/bulk";
         }
@@ -113,8 +115,8 @@ class BulkMigrationController {
         return "redirect:/remediations?ids=" + String.join(",", started);
     }
 
-    private void addPreview(Scope scope, Viewer viewer, Model model) {
-        List<Candidate> candidates = candidates(scope, viewer);
+    private void addPreview(Scope scope, Authentication authentication, Model model) {
+        List<Candidate> candidates = candidates(scope, authentication);
         model.addAttribute("scope", scope);
         model.addAttribute("candidates", candidates);
         model.addAttribute("ready", candidates.stream().filter(c -> c.skipReason().isEmpty()).count());
@@ -123,21 +125,24 @@ class BulkMigrationController {
     }
 
     /** Every Tiller of the scope the viewer may see that still keeps records in ConfigMaps. */
-    private List<Candidate> candidates(Scope scope, Viewer viewer) {
+    private List<Candidate> candidates(Scope scope, Authentication authentication) {
+        Viewer viewer = Viewer.of(authentication);
         return fleet.visibleTo(viewer).tillers().stream()
                 .map(state -> state.tiller())
                 .filter(scope.includes())
                 .filter(tiller -> tiller.storage().inConfigMaps())
                 .sorted(Comparator.comparing(Tiller::id))
-                .map(tiller -> new Candidate(tiller, skipReason(tiller, viewer)))
+                .map(tiller -> new Candidate(tiller, skipReason(tiller, viewer, authentication)))
                 .toList();
     }
 
-    private Optional<String> skipReason(Tiller tiller, Viewer viewer) {
+    private Optional<String> skipReason(Tiller tiller, Viewer viewer, Authentication authentication) {
         if (!permission.mayRun(viewer, tiller)) {
             return Optional.of("your role may not remediate this Tiller");
         }
-        Optional<String> refusal = plan(tiller).refusal();
+        RemediationPlan plan = plan(tiller);
+        Optional<String> refusal = plan.refusal()
+                .or(() -> personRights.check(plan, tiller, Audits.actor(authentication)).flatMap(PersonRights.Check::refusal));
         if (refusal.isPresent()) {
             return refusal;
         }

@@ -5,7 +5,9 @@ import io.helmwarden.fleet.FleetState;
 import io.helmwarden.fleet.TillerLookup;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.remediation.MigrationBackups;
+import io.helmwarden.remediation.PersonRights;
 import io.helmwarden.remediation.PlanRefused;
+import io.helmwarden.remediation.RunParameters;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationKind;
 import io.helmwarden.remediation.RemediationPermission;
@@ -49,9 +51,12 @@ class RemediationRunController {
     private final MigrationBackups backups;
     private final RemediationPermission permission;
     private final Visibility visibility;
+    private final PersonRights personRights;
 
     RemediationRunController(FleetState fleet, TillerLookup tillers, RemediationExecutor executor, RemediationRuns runs,
-            ObjectAccess access, MigrationBackups backups, RemediationPermission permission, Visibility visibility) {
+            ObjectAccess access, MigrationBackups backups, RemediationPermission permission, Visibility visibility,
+            PersonRights personRights) {
+        this.personRights = personRights;
         this.visibility = visibility;
         this.fleet = fleet;
         this.tillers = tillers;
@@ -122,7 +127,12 @@ class RemediationRunController {
         if (backups.remaining(migration) == 0) {
             throw new PlanRefused("The backups were deleted: there are no ConfigMaps to roll back to.");
         }
-        return "redirect:/remediation-runs/" + executor.startRollback(migration, Audits.actor(authentication)).id();
+        var person = Audits.actor(authentication);
+        personRights.check(RemediationKind.ROLLBACK_STORAGE, migration.tillerId(), migration.storageNamespace(),
+                RunParameters.none(), person).flatMap(PersonRights.Check::refusal).ifPresent(reason -> {
+                    throw new PlanRefused(reason);
+                });
+        return "redirect:/remediation-runs/" + executor.startRollback(migration, person).id();
     }
 
     /** A failed run continues from its failed step once its cause is fixed. */

@@ -56,7 +56,8 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
         "helmwarden.teams[0].namespaces.lab[0]=payments-tiller",
         "helmwarden.teams[1].id=search", "helmwarden.teams[1].display-name=Search",
         "helmwarden.teams[1].namespaces.lab[0]=search-tiller"})
-@Import({RemediationPermission.class, RemediationRunControllerSliceTest.Settings.class})
+@Import({RemediationPermission.class, io.helmwarden.remediation.PersonRights.class,
+        RemediationRunControllerSliceTest.Settings.class})
 class RemediationRunControllerSliceTest extends WebSliceTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
