@@ -3,6 +3,10 @@ package io.helmwarden.request.web;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.inventory.TillerId;
+import io.helmwarden.remediation.PersonRights;
+import io.helmwarden.remediation.PlanRefused;
+import io.helmwarden.remediation.RemediationKind;
+import io.helmwarden.remediation.RunParameters;
 import io.helmwarden.request.TillerRequest;
 import io.helmwarden.request.TillerRequests;
 import io.helmwarden.tenancy.Role;
@@ -41,9 +45,11 @@ class TillerRequestController {
     private final Teams teams;
 
     private final Visibility visibility;
+    private final PersonRights personRights;
 
     TillerRequestController(TillerRequests requests, ClusterRegistry clusters, ObjectAccess access, Teams teams,
-            Visibility visibility) {
+            Visibility visibility, PersonRights personRights) {
+        this.personRights = personRights;
         this.visibility = visibility;
         this.requests = requests;
         this.clusters = clusters;
@@ -111,6 +117,8 @@ class TillerRequestController {
             Authentication authentication, Model model, HttpServletResponse response) {
         TillerRequest request = visible(id, authentication);
         requireAdmin(authentication);
+        var plan = requests.plan(request);
+        refuseWhatTheClusterWouldDeny(RemediationKind.PROVISION_TILLER, plan.tillerId(), plan.parameters(), authentication);
         return act(request, authentication, model, response,
                 () -> requests.approve(id, comment.isBlank() ? null : comment.strip(), Audits.actor(authentication)));
     }
@@ -159,6 +167,9 @@ class TillerRequestController {
             addDetail(request, Viewer.of(authentication), authentication, model);
             return "request/detail";
         }
+        var plan = requests.decommissionPlan(request, keepRecords);
+        refuseWhatTheClusterWouldDeny(RemediationKind.DECOMMISSION_TILLER, plan.tillerId(), plan.parameters(),
+                authentication);
         return act(request, authentication, model, response,
                 () -> requests.approveDecommission(id, keepRecords, Audits.actor(authentication)));
     }
@@ -187,6 +198,15 @@ class TillerRequestController {
         return "request/detail";
     }
 
+    /** Where the cluster acts as the person, what its API server would deny them does not start (409, named). */
+    private void refuseWhatTheClusterWouldDeny(RemediationKind kind, TillerId tiller, RunParameters parameters,
+            Authentication authentication) {
+        personRights.check(kind, tiller.toString(), tiller.namespace(), parameters, Audits.actor(authentication))
+                .flatMap(PersonRights.Check::refusal).ifPresent(reason -> {
+                    throw new PlanRefused(reason);
+                });
+    }
+
     private void addDetail(TillerRequest request, Viewer viewer, Authentication authentication, Model model) {
         boolean admin = viewer.roles().contains(Role.PLATFORM_ADMIN);
         boolean pending = request.state() == TillerRequest.State.SUBMITTED;
@@ -198,10 +218,18 @@ class TillerRequestController {
         boolean decommissionPending = request.state() == TillerRequest.State.DECOMMISSION_REQUESTED;
         model.addAttribute("mayDecideDecommission", admin && decommissionPending);
         if (admin && decommissionPending) {
-            model.addAttribute("decommission", requests.decommissionPlan(request, false));
+            var plan = requests.decommissionPlan(request, false);
+            model.addAttribute("decommission", plan);
+            model.addAttribute("rightsCheck", personRights.check(RemediationKind.DECOMMISSION_TILLER,
+                    plan.tillerId().toString(), plan.tillerId().namespace(), plan.parameters(),
+                    Audits.actor(authentication)).orElse(null));
         }
         if (admin && pending) {
-            model.addAttribute("plan", requests.plan(request));
+            var plan = requests.plan(request);
+            model.addAttribute("plan", plan);
+            model.addAttribute("rightsCheck", personRights.check(RemediationKind.PROVISION_TILLER,
+                    plan.tillerId().toString(), plan.tillerId().namespace(), plan.parameters(),
+                    Audits.actor(authentication)).orElse(null));
         }
     }
 
