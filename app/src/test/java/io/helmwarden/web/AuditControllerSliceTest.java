@@ -15,7 +15,6 @@ import io.helmwarden.audit.AuditFilter;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.tenancy.Role;
 import io.helmwarden.tenancy.RoleMapper;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +26,6 @@ import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /**
  * The audit log page: entries newest first with links to what they are about, keyset paging, verification for
@@ -121,24 +119,4 @@ class AuditControllerSliceTest extends WebSliceTest {
     private AuditEntry entry(long seq) {
         return new AuditEntry(seq, NOW.minusSeconds(300 - seq), "alex", "Alex Admin", "PLATFORM_ADMIN", "sign-in",
                 AuditEntry.Outcome.SUCCESS, null, null, null, null, null, "signed in", "p", "h");
-    }
-
-    private static RequestPostProcessor lead(String team) {
-        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.TEAM_LEAD.authority()),
-                new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()),
-                new SimpleGrantedAuthority(RoleMapper.LEAD_PREFIX + team),
-                new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + team));
-    }
-
-    private String body(String url, RequestPostProcessor who, int status) throws Exception {
-        MockHttpServletResponse response = mvc.perform(get(url).accept(MediaType.TEXT_HTML).with(who)).andReturn()
-                .getResponse();
-        assertThat(response.getStatus()).as(response.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(status);
-        return response.getContentAsString(StandardCharsets.UTF_8);
-    }
-
-    private static String heading(String html) {
-        var matcher = java.util.regex.Pattern.compile("<h1[^>]*>(.*?)</h1>", java.util.regex.Pattern.DOTALL).matcher(html);
-        return matcher.find() ? matcher.group(1).replaceAll("<[^>]+>", "").replaceAll("\\s+", " ").strip() : null;
-    }
-}
+    }}

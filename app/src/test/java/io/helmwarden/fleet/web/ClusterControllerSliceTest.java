@@ -1,10 +1,5 @@
 package io.helmwarden.fleet.web;
 
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.breadcrumbs;
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.heading;
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.member;
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.text;
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.withoutCsrf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -12,18 +7,12 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.check.CheckPolicy;
-import io.helmwarden.check.Posture;
 import io.helmwarden.cluster.Cluster;
-import io.helmwarden.cluster.ClusterSnapshot;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.fleet.ClusterInventory;
-import io.helmwarden.helminit.HelmInit;
-import io.helmwarden.inventory.TillerDiscovery;
-import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.tenancy.NamespaceAssignments;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +30,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /**
  * A cluster's page: its reachability, the Tillers the viewer may see, how far migration to Helm 3 has come, and
@@ -145,22 +133,9 @@ class ClusterControllerSliceTest extends WebSliceTest {
     }
 
     private ClusterInventory.TillerState tillerState(String namespace) {
-        var snapshot = new ClusterSnapshot("lab", NOW, true, Map.of(), List.of(),
-                List.of(new HelmInit(namespace).deployment()), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                        .withNewMetadata().withName("app.v1").withNamespace(namespace).withUid(namespace + "-app")
-                        .withResourceVersion("1").withLabels(Map.of("OWNER", "TILLER", "NAME", "app", "VERSION", "1",
-                                "STATUS", "DEPLOYED")).endMetadata().build()),
-                List.of());
-        var tiller = TillerDiscovery.discover(snapshot, new RbacPolicy(List.of(), List.of(), List.of(), List.of()), teams,
-                key -> Optional.empty()).get(0);
-        return new ClusterInventory.TillerState(tiller, List.of(), Posture.ofTiller(List.of()));
-    }
-
-    private String body(String url, RequestPostProcessor who, int status) throws Exception {
-        MockHttpServletResponse response = mvc.perform(get(url).accept(MediaType.TEXT_HTML).with(who)).andReturn()
-                .getResponse();
-        assertThat(response.getStatus()).as(response.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(status);
-        return response.getContentAsString(StandardCharsets.UTF_8);
+        return tillerState(namespace, teams, null, NOW, List.of(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("app.v1").withNamespace(namespace).withUid(namespace + "-app")
+                .withResourceVersion("1").withLabels(Map.of("OWNER", "TILLER", "NAME", "app", "VERSION", "1",
+                        "STATUS", "DEPLOYED")).endMetadata().build()));
     }
 }

@@ -1,6 +1,5 @@
 package io.helmwarden.fleet.web;
 
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.member;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -13,15 +12,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.check.CheckCatalog;
-import io.helmwarden.check.CheckEngine;
 import io.helmwarden.check.CheckPolicy;
-import io.helmwarden.check.Posture;
 import io.helmwarden.cluster.Cluster;
-import io.helmwarden.cluster.ClusterSnapshot;
 import io.helmwarden.fleet.ClusterInventory;
-import io.helmwarden.helminit.HelmInit;
-import io.helmwarden.inventory.TillerDiscovery;
-import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
 import java.time.Clock;
@@ -130,13 +123,6 @@ class InventoryApiControllerSliceTest extends WebSliceTest {
     }
 
     private ClusterInventory.TillerState tillerState(String namespace) {
-        var snapshot = new ClusterSnapshot("lab", NOW, true, Map.of(), List.of(),
-                List.of(new HelmInit(namespace).deployment()), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), List.of());
-        var tiller = TillerDiscovery.discover(snapshot, new RbacPolicy(List.of(), List.of(), List.of(), List.of()), teams,
-                key -> Optional.empty()).get(0);
-        var findings = new CheckEngine(catalog, new CheckPolicy(Map.of(), List.of(), Duration.ofDays(30), ""), teams)
-                .evaluate(tiller, NOW);
-        return new ClusterInventory.TillerState(tiller, findings, Posture.ofTiller(findings));
+        return tillerState(namespace, teams, catalog, NOW, List.of());
     }
 }

@@ -1,31 +1,17 @@
 package io.helmwarden.fleet.web;
 
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.breadcrumbs;
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.heading;
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.member;
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.text;
-import static io.helmwarden.fleet.web.TillerControllerSliceTest.withoutCsrf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.check.CheckCatalog;
-import io.helmwarden.check.CheckEngine;
 import io.helmwarden.check.CheckPolicy;
 import io.helmwarden.check.Posture;
 import io.helmwarden.cluster.Cluster;
-import io.helmwarden.cluster.ClusterSnapshot;
 import io.helmwarden.fleet.ClusterInventory;
-import io.helmwarden.helminit.HelmInit;
-import io.helmwarden.inventory.TillerDiscovery;
-import io.helmwarden.rbac.RbacPolicy;
-import io.helmwarden.tenancy.Role;
-import io.helmwarden.tenancy.RoleMapper;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,8 +28,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /** A team's page: its namespaces, its Tillers and their open findings, and nothing of another team's. */
 @WebMvcTest(value = TeamController.class, properties = {
@@ -126,27 +110,5 @@ class TeamControllerSliceTest extends WebSliceTest {
     }
 
     private ClusterInventory.TillerState tillerState(String namespace) {
-        var snapshot = new ClusterSnapshot("lab", NOW, true, Map.of(), List.of(),
-                List.of(new HelmInit(namespace).deployment()), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), List.of());
-        var tiller = TillerDiscovery.discover(snapshot, new RbacPolicy(List.of(), List.of(), List.of(), List.of()), teams,
-                key -> Optional.empty()).get(0);
-        var findings = new CheckEngine(catalog, new CheckPolicy(Map.of(), List.of(), Duration.ofDays(30), ""), teams)
-                .evaluate(tiller, NOW);
-        return new ClusterInventory.TillerState(tiller, findings, Posture.ofTiller(findings));
-    }
-
-    private static RequestPostProcessor lead(String team) {
-        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.TEAM_LEAD.authority()),
-                new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()),
-                new SimpleGrantedAuthority(RoleMapper.LEAD_PREFIX + team),
-                new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + team));
-    }
-
-    private String body(String url, RequestPostProcessor who, int status) throws Exception {
-        MockHttpServletResponse response = mvc.perform(get(url).accept(MediaType.TEXT_HTML).with(who)).andReturn()
-                .getResponse();
-        assertThat(response.getStatus()).as(response.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(status);
-        return response.getContentAsString(StandardCharsets.UTF_8);
-    }
-}
+        return tillerState(namespace, teams, catalog, NOW, List.of());
+    }}

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -21,8 +20,6 @@ import io.helmwarden.helminit.HelmInit;
 import io.helmwarden.inventory.ReleaseSummary;
 import io.helmwarden.inventory.TillerDiscovery;
 import io.helmwarden.rbac.RbacPolicy;
-import io.helmwarden.tenancy.Role;
-import io.helmwarden.tenancy.RoleMapper;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
@@ -44,7 +39,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /**
@@ -185,29 +179,5 @@ class TillerControllerSliceTest extends WebSliceTest {
                 .getResponse();
         assertThat(response.getStatus()).as(response.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(status);
         return response.getContentAsString(StandardCharsets.UTF_8);
-    }
-
-    static RequestPostProcessor member(String team) {
-        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()),
-                new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + team));
-    }
-
-    /** The text of the first element the opening tag matches, as a person reads it. */
-    static String text(String html, String openingTag, String tag) {
-        Matcher matcher = Pattern.compile(openingTag + "(.*?)</" + tag + ">", Pattern.DOTALL).matcher(html);
-        return matcher.find() ? matcher.group(1).replaceAll("<[^>]+>", "").replaceAll("\\s+", " ").strip() : null;
-    }
-
-    static String heading(String html) {
-        return text(html, "<h1[^>]*>", "h1");
-    }
-
-    static String breadcrumbs(String html) {
-        return text(html, "<nav[^>]*aria-label=\"Breadcrumbs\"[^>]*>", "nav");
-    }
-
-    /** Each response carries its own CSRF token (in the sign-out form): everything else must be the same. */
-    static String withoutCsrf(String html) {
-        return html.replaceAll("name=\"_csrf\" value=\"[^\"]*\"", "");
     }
 }

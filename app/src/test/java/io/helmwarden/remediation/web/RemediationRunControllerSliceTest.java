@@ -1,10 +1,5 @@
 package io.helmwarden.remediation.web;
 
-import static io.helmwarden.remediation.web.TillerRemediationControllerSliceTest.breadcrumbs;
-import static io.helmwarden.remediation.web.TillerRemediationControllerSliceTest.heading;
-import static io.helmwarden.remediation.web.TillerRemediationControllerSliceTest.lead;
-import static io.helmwarden.remediation.web.TillerRemediationControllerSliceTest.member;
-import static io.helmwarden.remediation.web.TillerRemediationControllerSliceTest.withoutCsrf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -12,11 +7,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.cluster.Cluster;
-import io.helmwarden.cluster.ClusterSnapshot;
 import io.helmwarden.fleet.ClusterInventory;
-import io.helmwarden.helminit.HelmInit;
-import io.helmwarden.inventory.TillerDiscovery;
-import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.remediation.MigrationBackups;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationPermission;
@@ -180,12 +171,7 @@ class RemediationRunControllerSliceTest extends WebSliceTest {
     }
 
     private ClusterInventory.TillerState tillerState(String namespace) {
-        var snapshot = new ClusterSnapshot("lab", NOW, true, Map.of(), List.of(),
-                List.of(new HelmInit(namespace).deployment()), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), List.of());
-        var tiller = TillerDiscovery.discover(snapshot, new RbacPolicy(List.of(), List.of(), List.of(), List.of()), teams,
-                key -> Optional.empty()).get(0);
-        return new ClusterInventory.TillerState(tiller, List.of(), 100);
+        return tillerState(namespace, teams, null, NOW, List.of());
     }
 
     private static RemediationRun run(String id, String namespace, String team, String remediation,

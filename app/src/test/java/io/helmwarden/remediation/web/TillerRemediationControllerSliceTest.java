@@ -2,37 +2,27 @@ package io.helmwarden.remediation.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helmwarden.check.CheckCatalog;
 import io.helmwarden.cluster.Cluster;
-import io.helmwarden.cluster.ClusterSnapshot;
 import io.helmwarden.fleet.ClusterInventory;
-import io.helmwarden.helminit.HelmInit;
-import io.helmwarden.inventory.TillerDiscovery;
 import io.helmwarden.pki.CertificateAuthorities;
-import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.remediation.RemediationExecutor;
 import io.helmwarden.remediation.RemediationPermission;
 import io.helmwarden.remediation.RemediationProperties;
 import io.helmwarden.remediation.RemediationRun;
 import io.helmwarden.remediation.RemediationRuns;
 import io.helmwarden.remediation.RunParameters;
-import io.helmwarden.tenancy.Role;
-import io.helmwarden.tenancy.RoleMapper;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
@@ -43,9 +33,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /**
  * A remediation's plan on a Tiller's page: what it changes, before and after, the earlier runs of that
@@ -155,55 +143,12 @@ class TillerRemediationControllerSliceTest extends WebSliceTest {
     }
 
     private ClusterInventory.TillerState tillerState(String namespace) {
-        var snapshot = new ClusterSnapshot("lab", NOW, true, Map.of(), List.of(),
-                List.of(new HelmInit(namespace).deployment()), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), List.of());
-        var tiller = TillerDiscovery.discover(snapshot, new RbacPolicy(List.of(), List.of(), List.of(), List.of()), teams,
-                key -> Optional.empty()).get(0);
-        return new ClusterInventory.TillerState(tiller, List.of(), 100);
+        return tillerState(namespace, teams, null, NOW, List.of());
     }
 
     private static RemediationRun run(String remediation, RemediationRun.State state, String by) {
         return new RemediationRun(java.util.UUID.nameUUIDFromBytes(remediation.getBytes()).toString(),
                 "lab/payments-tiller/tiller-deploy", "payments", remediation, state, by, NOW, NOW, null, null, null,
                 List.of(), RunParameters.none(), java.util.Optional.empty());
-    }
-
-    private String body(String url, RequestPostProcessor who, int status) throws Exception {
-        MockHttpServletResponse response = mvc.perform(get(url).accept(MediaType.TEXT_HTML).with(who)).andReturn()
-                .getResponse();
-        assertThat(response.getStatus()).as(response.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(status);
-        return response.getContentAsString(StandardCharsets.UTF_8);
-    }
-
-    static RequestPostProcessor member(String team) {
-        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()),
-                new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + team));
-    }
-
-    static RequestPostProcessor lead(String team) {
-        return oidcLogin().authorities(new SimpleGrantedAuthority(Role.TEAM_LEAD.authority()),
-                new SimpleGrantedAuthority(Role.TEAM_MEMBER.authority()),
-                new SimpleGrantedAuthority(RoleMapper.LEAD_PREFIX + team),
-                new SimpleGrantedAuthority(RoleMapper.TEAM_PREFIX + team));
-    }
-
-    /** The text of the first element the opening tag matches, as a person reads it. */
-    static String text(String html, String openingTag, String tag) {
-        Matcher matcher = Pattern.compile(openingTag + "(.*?)</" + tag + ">", Pattern.DOTALL).matcher(html);
-        return matcher.find() ? matcher.group(1).replaceAll("<[^>]+>", "").replaceAll("\\s+", " ").strip() : null;
-    }
-
-    static String heading(String html) {
-        return text(html, "<h1[^>]*>", "h1");
-    }
-
-    static String breadcrumbs(String html) {
-        return text(html, "<nav[^>]*aria-label=\"Breadcrumbs\"[^>]*>", "nav");
-    }
-
-    /** Each response carries its own CSRF token (in the sign-out form): everything else must be the same. */
-    static String withoutCsrf(String html) {
-        return html.replaceAll("name=\"_csrf\" value=\"[^\"]*\"", "");
     }
 }
