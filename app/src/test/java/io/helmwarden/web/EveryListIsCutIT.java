@@ -73,6 +73,8 @@ class EveryListIsCutIT {
 
         for (var person : List.of(RouteAccessIT.Person.TEAM_MEMBER, RouteAccessIT.Person.TEAM_LEAD)) {
             Map<String, String> pages = crawl(person);
+            System.out.printf("visibility crawl: %s read %d addresses (each as a page and as an htmx fragment),"
+                    + " %d strings of other teams looked for%n", person, pages.size(), foreign.size());
             assertThat(pages).as(person + " crawled").hasSizeGreaterThan(15);
             assertThat(String.join("\n", pages.values())).as(person + " reads their own Tiller").contains(own.id());
             pages.forEach((url, body) -> {
