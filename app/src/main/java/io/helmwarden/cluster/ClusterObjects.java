@@ -24,8 +24,8 @@ import java.util.Optional;
 /**
  * The one seam through which Helm Warden changes a cluster: an adapter per Kubernetes kind
  * ({@link KubeObjects}) with the read-modify-write-with-resourceVersion, retries and conflict handling held
- * once. Remediations get one of these per run and never a client; whose identity it writes with is decided
- * here (today Helm Warden's own).
+ * once. Remediations get one of these per step and never a client; whose identity it writes with is decided
+ * here: Helm Warden's own ({@link #of}) or the signed-in person's ({@link #actingAs}, see {@link ActAs}).
  */
 public final class ClusterObjects implements AutoCloseable {
 
@@ -63,11 +63,6 @@ public final class ClusterObjects implements AutoCloseable {
     /** Who the API server authorizes, for messages: "user lena@example.com" or "Helm Warden's identity". */
     public String who() {
         return person.map(p -> "user " + p.user()).orElse("Helm Warden's identity");
-    }
-
-    /** The person the writes act as; empty when they go out with Helm Warden's own identity. */
-    public Optional<ClusterIdentity> person() {
-        return person;
     }
 
     @Override
