@@ -50,11 +50,16 @@ public class PersonRights {
             if (allowed()) {
                 return Optional.empty();
             }
-            return Optional.of(person.get().describe() + " may not " + denied().stream()
-                    .map(checked -> checked.right().describe() + " (step " + checked.right().step() + ")")
+            // Each missing right once, with the steps that need it.
+            var steps = new java.util.LinkedHashMap<String, List<String>>();
+            denied().forEach(checked -> steps.computeIfAbsent(checked.right().describe(), right -> new java.util.ArrayList<>())
+                    .add(checked.right().step()));
+            return Optional.of(person.get().describe() + " may not " + steps.entrySet().stream()
+                    .map(entry -> entry.getKey() + " (step" + (entry.getValue().size() > 1 ? "s " : " ")
+                            + String.join(", ", entry.getValue()) + ")")
                     .collect(Collectors.joining(", ")) + ". A RoleBinding in each of those namespaces (a"
                     + " ClusterRoleBinding for what is cluster-wide) to a Role allowing it, for " + person.get().user()
-                    + " or one of their groups, grants it");
+                    + " or one of their groups, grants it.");
         }
     }
 
