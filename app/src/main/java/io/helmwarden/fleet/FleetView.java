@@ -26,10 +26,6 @@ public final class FleetView {
         this.viewer = viewer;
     }
 
-    public Viewer viewer() {
-        return viewer;
-    }
-
     /** The configured clusters the viewer may see, in registry order (also those not computed yet). */
     public List<Cluster> clusters() {
         return registry.all().stream().filter(cluster -> visibility.maySeeCluster(viewer, cluster.id())).toList();

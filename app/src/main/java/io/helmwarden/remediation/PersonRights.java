@@ -81,9 +81,11 @@ public class PersonRights {
             return Optional.of(new Check(person, List.of()));
         }
         var objects = clusters.objects(clusterId).orElseThrow();
+        // Several steps need the same right (three update the Deployment): the API server is asked once for each.
+        var answers = new java.util.HashMap<String, Boolean>();
         List<Checked> rights = kind.rightsNeeded(tillerId, storageNamespace, parameters).stream()
-                .map(right -> new Checked(right, objects.mayThey(person.get(), right.verb(), right.group(),
-                        right.resource(), right.namespace())))
+                .map(right -> new Checked(right, answers.computeIfAbsent(right.describe(), key -> objects.mayThey(
+                        person.get(), right.verb(), right.group(), right.resource(), right.namespace()))))
                 .toList();
         return Optional.of(new Check(person, rights));
     }

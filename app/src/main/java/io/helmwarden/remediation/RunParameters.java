@@ -125,10 +125,6 @@ public final class RunParameters {
         return byName;
     }
 
-    public boolean isEmpty() {
-        return values.isEmpty();
-    }
-
     /** As stored with the run: one {@code key=value} per line. */
     public String encode() {
         return values.entrySet().stream().map(e -> e.getKey().stored + "=" + e.getValue())

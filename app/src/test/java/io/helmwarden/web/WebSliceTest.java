@@ -140,6 +140,16 @@ public abstract class WebSliceTest {
         return oidcLogin().authorities(new SimpleGrantedAuthority(Role.PLATFORM_ADMIN.authority()));
     }
 
+    /** The real check catalog, from {@code config/checks}, for slices that render findings. */
+    @TestConfiguration
+    public static class RealCheckCatalog {
+        @Bean
+        io.helmwarden.check.CheckCatalog checkCatalog() {
+            return new io.helmwarden.check.CheckCatalog(new io.helmwarden.check.CheckPolicy(java.util.Map.of(),
+                    java.util.List.of(), java.time.Duration.ofDays(30), "../config/checks"));
+        }
+    }
+
     @TestConfiguration
     static class Registrations {
         @Bean

@@ -72,7 +72,8 @@ class BulkMigrationController {
     @GetMapping(BULK)
     String preview(@RequestParam(required = false) String cluster, @RequestParam(required = false) String team,
             Authentication authentication, Model model) {
-        addPreview(scope(cluster, team, authentication), authentication, model);
+        Scope scope = scope(cluster, team, authentication);
+        addPreview(scope, candidates(scope, authentication), model);
         return "remediation/bulk";
     }
 
@@ -84,7 +85,7 @@ class BulkMigrationController {
         List<Candidate> candidates = candidates(scope, authentication);
         if (!confirmation.confirms(scope.id())) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            addPreview(scope, authentication, model);
+            addPreview(scope, candidates, model);
             model.addAttribute("error", TypedConfirmation.ask(scope.id(), ""));
             return "remediation/bulk";
         }
@@ -105,7 +106,8 @@ class BulkMigrationController {
         }
         if (started.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_CONFLICT);
-            addPreview(scope, authentication, model);
+            // Asked again: the runs just refused may have changed why.
+            addPreview(scope, candidates(scope, authentication), model);
             model.addAttribute("error", "No Tiller of " + scope.label() + " could be migrated.");
             return "remediation/bulk";
         }
@@ -115,8 +117,7 @@ class BulkMigrationController {
         return "redirect:/remediations?ids=" + String.join(",", started);
     }
 
-    private void addPreview(Scope scope, Authentication authentication, Model model) {
-        List<Candidate> candidates = candidates(scope, authentication);
+    private void addPreview(Scope scope, List<Candidate> candidates, Model model) {
         model.addAttribute("scope", scope);
         model.addAttribute("candidates", candidates);
         model.addAttribute("ready", candidates.stream().filter(c -> c.skipReason().isEmpty()).count());

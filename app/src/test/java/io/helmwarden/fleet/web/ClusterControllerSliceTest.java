@@ -13,6 +13,7 @@ import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.tenancy.NamespaceAssignments;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
+import io.helmwarden.web.WebSliceTest.RealCheckCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,18 +41,10 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
         "helmwarden.teams[0].namespaces.lab[0]=payments-tiller", "helmwarden.teams[0].namespaces.lab[1]=payments-web",
         "helmwarden.teams[1].id=search", "helmwarden.teams[1].display-name=Search",
         "helmwarden.teams[1].namespaces.lab[0]=search-tiller"})
-@Import(ClusterControllerSliceTest.Catalog.class)
+@Import(RealCheckCatalog.class)
 class ClusterControllerSliceTest extends WebSliceTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-
-    @TestConfiguration
-    static class Catalog {
-        @Bean
-        CheckCatalog checkCatalog() {
-            return new CheckCatalog(new CheckPolicy(Map.of(), List.of(), Duration.ofDays(30), "../config/checks"));
-        }
-    }
 
     @MockitoBean
     NamespaceAssignments assignments;

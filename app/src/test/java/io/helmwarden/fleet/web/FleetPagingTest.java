@@ -19,6 +19,7 @@ import io.helmwarden.inventory.TillerDiscovery;
 import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
+import io.helmwarden.web.WebSliceTest.RealCheckCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,16 +39,8 @@ import org.springframework.http.MediaType;
 
 /** A fleet of 120 Tillers is shown 50 at a time; the page number is clamped and survives htmx refreshes. */
 @WebMvcTest(FleetController.class)
-@Import(FleetPagingTest.Catalog.class)
+@Import(RealCheckCatalog.class)
 class FleetPagingTest extends WebSliceTest {
-
-    @TestConfiguration
-    static class Catalog {
-        @Bean
-        CheckCatalog checkCatalog() {
-            return new CheckCatalog(new CheckPolicy(Map.of(), List.of(), Duration.ofDays(30), "../config/checks"));
-        }
-    }
 
     @org.springframework.beans.factory.annotation.Autowired
     CheckCatalog catalog;

@@ -23,6 +23,7 @@ import io.helmwarden.inventory.TillerDiscovery;
 import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
+import io.helmwarden.web.WebSliceTest.RealCheckCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ import org.springframework.context.annotation.Import;
  * Deployment can put anything in them: they must be rendered inert, whatever they hold.
  */
 @WebMvcTest({FleetController.class, TillerController.class})
-@Import(HostileInputTest.Catalog.class)
+@Import(RealCheckCatalog.class)
 class HostileInputTest extends WebSliceTest {
 
     static final String SCRIPT = "<script>alert('owned')</script>";
@@ -54,14 +55,6 @@ class HostileInputTest extends WebSliceTest {
 
     @Autowired
     CheckCatalog catalog;
-
-    @TestConfiguration
-    static class Catalog {
-        @Bean
-        CheckCatalog checkCatalog() {
-            return new CheckCatalog(new CheckPolicy(Map.of(), List.of(), Duration.ofDays(30), "../config/checks"));
-        }
-    }
 
     @BeforeEach
     void hostileFleet() {

@@ -17,6 +17,7 @@ import io.helmwarden.cluster.Cluster;
 import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
+import io.helmwarden.web.WebSliceTest.RealCheckCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,18 +42,10 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
         "helmwarden.teams[0].namespaces.lab[0]=payments-tiller",
         "helmwarden.teams[1].id=search", "helmwarden.teams[1].display-name=Search",
         "helmwarden.teams[1].namespaces.lab[0]=search-tiller"})
-@Import(InventoryApiControllerSliceTest.Beans.class)
+@Import(RealCheckCatalog.class)
 class InventoryApiControllerSliceTest extends WebSliceTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-
-    @TestConfiguration
-    static class Beans {
-        @Bean
-        CheckCatalog checkCatalog() {
-            return new CheckCatalog(new CheckPolicy(Map.of(), List.of(), Duration.ofDays(30), "../config/checks"));
-        }
-    }
 
     @Autowired
     CheckCatalog catalog;

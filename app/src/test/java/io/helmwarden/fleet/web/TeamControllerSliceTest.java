@@ -12,6 +12,7 @@ import io.helmwarden.cluster.Cluster;
 import io.helmwarden.fleet.ClusterInventory;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
+import io.helmwarden.web.WebSliceTest.RealCheckCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,18 +36,10 @@ import org.springframework.mock.web.MockHttpServletResponse;
         "helmwarden.teams[0].namespaces.lab[0]=payments-tiller", "helmwarden.teams[0].namespaces.lab[1]=payments-web",
         "helmwarden.teams[1].id=search", "helmwarden.teams[1].display-name=Search",
         "helmwarden.teams[1].namespaces.lab[0]=search-tiller"})
-@Import(TeamControllerSliceTest.Catalog.class)
+@Import(RealCheckCatalog.class)
 class TeamControllerSliceTest extends WebSliceTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-
-    @TestConfiguration
-    static class Catalog {
-        @Bean
-        CheckCatalog checkCatalog() {
-            return new CheckCatalog(new CheckPolicy(Map.of(), List.of(), Duration.ofDays(30), "../config/checks"));
-        }
-    }
 
     @Autowired
     CheckCatalog catalog;

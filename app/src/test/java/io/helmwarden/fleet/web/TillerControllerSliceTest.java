@@ -22,6 +22,7 @@ import io.helmwarden.inventory.TillerDiscovery;
 import io.helmwarden.rbac.RbacPolicy;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.web.WebSliceTest;
+import io.helmwarden.web.WebSliceTest.RealCheckCatalog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,20 +51,12 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
         "helmwarden.teams[0].namespaces.lab[0]=payments-tiller",
         "helmwarden.teams[1].id=search", "helmwarden.teams[1].display-name=Search",
         "helmwarden.teams[1].namespaces.lab[0]=search-tiller"})
-@Import(TillerControllerSliceTest.Catalog.class)
+@Import(RealCheckCatalog.class)
 class TillerControllerSliceTest extends WebSliceTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     static final String PAYMENTS = "/tillers/lab/payments-tiller/tiller-deploy";
     static final String SEARCH = "/tillers/lab/search-tiller/tiller-deploy";
-
-    @TestConfiguration
-    static class Catalog {
-        @Bean
-        CheckCatalog checkCatalog() {
-            return new CheckCatalog(new CheckPolicy(Map.of(), List.of(), Duration.ofDays(30), "../config/checks"));
-        }
-    }
 
     @Autowired
     CheckCatalog catalog;

@@ -48,21 +48,13 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
         "helmwarden.teams[1].id=search", "helmwarden.teams[1].display-name=Search",
         "helmwarden.teams[1].namespaces.lab[0]=search-tiller"})
 @Import({RemediationPermission.class, io.helmwarden.remediation.PersonRights.class,
-        RemediationRunControllerSliceTest.Settings.class})
+        RemediationSliceSettings.class})
 class RemediationRunControllerSliceTest extends WebSliceTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     static final String RUNNING = "11111111-1111-1111-1111-111111111111";
     static final String FAILED = "22222222-2222-2222-2222-222222222222";
     static final String SEARCHS = "33333333-3333-3333-3333-333333333333";
-
-    @TestConfiguration
-    static class Settings {
-        @Bean
-        RemediationProperties remediationProperties() {
-            return new RemediationProperties(Duration.ofDays(7), 200, false, true);
-        }
-    }
 
     @MockitoBean
     CheckCatalog catalog;

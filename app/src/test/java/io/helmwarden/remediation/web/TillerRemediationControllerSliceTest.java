@@ -46,20 +46,11 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
         "helmwarden.teams[1].id=search", "helmwarden.teams[1].display-name=Search",
         "helmwarden.teams[1].namespaces.lab[0]=search-tiller"})
 @Import({RemediationPermission.class, io.helmwarden.remediation.PersonRights.class,
-        TillerRemediationControllerSliceTest.Settings.class})
+        RemediationSliceSettings.class})
 class TillerRemediationControllerSliceTest extends WebSliceTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     static final String PAYMENTS = "/tillers/lab/payments-tiller/tiller-deploy";
-
-    @TestConfiguration
-    static class Settings {
-        /** Team leads may run remediations on their teams' Tillers; history is limited to 200 revisions. */
-        @Bean
-        RemediationProperties remediationProperties() {
-            return new RemediationProperties(Duration.ofDays(7), 200, false, true);
-        }
-    }
 
     @MockitoBean
     CheckCatalog catalog;
