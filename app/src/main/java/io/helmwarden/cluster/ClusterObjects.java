@@ -29,6 +29,8 @@ import java.util.Optional;
  */
 public final class ClusterObjects implements AutoCloseable {
 
+    private final java.util.Map<String, Boolean> served = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String clusterId;
     private final KubernetesClient client;
     private final Optional<ClusterIdentity> person;
@@ -147,6 +149,29 @@ public final class ClusterObjects implements AutoCloseable {
                         .withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource)
                         .withNamespace(namespace).endResourceAttributes().endSpec().build());
         return review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getAllowed());
+    }
+
+    /**
+     * Whether the namespace exists, as far as this identity may look: empty when it may not (a person acting here
+     * may hold no right on namespaces; their write then says whether it exists).
+     */
+    public Optional<Boolean> namespaceExists(String namespace) {
+        try {
+            return Optional.of(namespaces().get(null, namespace).isPresent());
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the API server serves this kind at this API version now, as its discovery says (asked once per
+     * version and kind for the life of this seam).
+     */
+    public boolean serves(String apiVersion, String kind) {
+        return served.computeIfAbsent(apiVersion + " " + kind, key -> client.supports(apiVersion, kind));
     }
 
     private <T extends HasMetadata> KubeObjects<T> of(Class<T> type) {

@@ -9,11 +9,17 @@ import java.util.Map;
  *
  * @param teamNamespaces    the namespaces the Tiller's team owns on its cluster (restrict-scope's new scope)
  * @param releaseNamespaces each release's target namespace, as far as decoded
+ * @param conversion        what converting the Tiller's releases to Helm 3 would write (read from the cluster)
  */
-public record PlanInput(Tiller tiller, Settings settings, List<String> teamNamespaces, Map<String, String> releaseNamespaces) {
+public record PlanInput(Tiller tiller, Settings settings, List<String> teamNamespaces, Map<String, String> releaseNamespaces,
+        java.util.Optional<Helm3Survey.Preview> conversion) {
 
     public PlanInput(Tiller tiller, Settings settings) {
         this(tiller, settings, List.of(), Map.of());
+    }
+
+    public PlanInput(Tiller tiller, Settings settings, List<String> teamNamespaces, Map<String, String> releaseNamespaces) {
+        this(tiller, settings, teamNamespaces, releaseNamespaces, java.util.Optional.empty());
     }
 
     /**

@@ -59,12 +59,14 @@ public class RemediationExecutor implements DisposableBean {
     private final CertificateAuthorities certificates;
     private final ApplicationEventPublisher events;
     private final Teams teams;
+    private final Helm3Ledger ledger;
     /** Fault-injection tests replace it; see {@link FaultPoint}. */
     volatile FaultPoint faults = FaultPoint.NONE;
 
     RemediationExecutor(RemediationRuns runs, ClusterRegistry clusters, AuditLog audit, Clock clock,
             RemediationProperties properties, CertificateAuthorities certificates, ApplicationEventPublisher events,
-            Teams teams) {
+            Teams teams, Helm3Ledger ledger) {
+        this.ledger = ledger;
         this.teams = teams;
         this.certificates = certificates;
         this.events = events;
@@ -164,6 +166,31 @@ public class RemediationExecutor implements DisposableBean {
     }
 
     /**
+     * Undoes a conversion to Helm 3 while Helm 3 has not acted on it: its records are removed and Tiller lists the
+     * Helm 2 records again. The undo covers exactly what the conversion covered.
+     *
+     * @throws PlanRefused when the run is not a finished conversion, or another run holds the Tiller
+     */
+    public RemediationRun startUndo(RemediationRun conversion, AuditEvent.Actor actor) {
+        if (!RemediationKind.CONVERT_TO_HELM3.id().equals(conversion.remediation()) || !conversion.finished()) {
+            throw new PlanRefused("only a finished or failed conversion to Helm 3 can be undone");
+        }
+        RunParameters from = conversion.parameters();
+        RunParameters parameters = RunParameters.none()
+                .with(RunParameters.Key.RELEASES, from.list(RunParameters.Key.RELEASES))
+                .with(RunParameters.Key.NAMESPACES, from.list(RunParameters.Key.NAMESPACES))
+                .with(RunParameters.Key.STORAGE_RESOURCE, from.required(RunParameters.Key.STORAGE_RESOURCE))
+                .with(RunParameters.Key.CONVERSION_RUN, conversion.id());
+        RemediationRun run = runs.create(conversion.tillerId(), conversion.team(), RemediationKind.UNDO_HELM3_CONVERSION,
+                actor.subject(), conversion.storageNamespace(), parameters, clusterIdentity(actor));
+        audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STARTED, AuditEntry.Outcome.SUCCESS)
+                .target(conversion.team(), conversion.cluster(), conversion.namespace(), "Tiller " + conversion.tillerName())
+                .details(RemediationKind.UNDO_HELM3_CONVERSION.id() + " run " + run.id() + " of " + conversion.id()));
+        submit(run.id());
+        return run;
+    }
+
+    /**
      * Resumes a failed run on a person's request, from its failed step: once the cause is fixed (a
      * conflicting object removed, a right granted, an API server back), the run completes what it started.
      *
@@ -241,7 +268,7 @@ public class RemediationExecutor implements DisposableBean {
             try (ClusterObjects cluster = clusters.objectsFor(current.cluster(), current.actingAs())
                     .orElseThrow(() -> new StepFailed("cluster " + current.cluster() + " is gone"))) {
                 String detail = kind.get().run(new StepContext(cluster, current, runs, certificates,
-                        clock.instant().plus(properties.backupRetention()), faults), step.name());
+                        clock.instant().plus(properties.backupRetention()), faults, ledger), step.name());
                 faults.reached("after " + step.name());
                 runs.stepFinished(runId, step.index(), RemediationRun.StepStatus.DONE, detail);
                 audit.append(AuditEvent.by(actor, AuditAction.REMEDIATION_STEP, AuditEntry.Outcome.SUCCESS)

@@ -69,6 +69,25 @@ public enum RemediationKind {
     RESTRICT_DRIVERS("restrict-drivers", "Remove who may drive or impersonate Tiller", TillerPlans::restrictDrivers,
             TillerRights::new, List.of(Step.of("bindings", TillerRights::removeDrivers,
                     StepRight.rbac("update", "rolebindings", StepRight.Scope.TILLER)))),
+    CONVERT_TO_HELM3("migrate-to-helm3", "Convert releases to Helm 3", "Converting releases to Helm 3",
+            TillerPlans::convertToHelm3, Helm3Conversion::new, List.of(
+                    Step.of("preflight", Helm3Conversion::preflight, StepRight.onRecords("list"),
+                            StepRight.inListed("list", "secrets"), StepRight.inListed("list", "configmaps")),
+                    Step.of("quiesce", Helm3Conversion::quiesce, StepRight.UPDATE_DEPLOYMENT, StepRight.LIST_PODS),
+                    Step.of("convert", Helm3Conversion::convert, StepRight.inListed("create", "secrets"),
+                            StepRight.inListed("delete", "secrets")),
+                    Step.of("verify", Helm3Conversion::verify, StepRight.inListed("list", "secrets")),
+                    Step.of("hand-over", Helm3Conversion::handOver, StepRight.onRecords("update")),
+                    Step.of("resume", Helm3Conversion::resume, StepRight.UPDATE_DEPLOYMENT))),
+    // Started from a conversion's run page while Helm 3 has not acted on what it wrote.
+    UNDO_HELM3_CONVERSION("undo-helm3-conversion", "Undo a conversion to Helm 3", "Undoing a conversion to Helm 3", null,
+            Helm3Conversion::new, List.of(
+                    Step.of("check", Helm3Conversion::checkUntouched, StepRight.inListed("list", "secrets")),
+                    Step.of("quiesce", Helm3Conversion::quiesce, StepRight.UPDATE_DEPLOYMENT, StepRight.LIST_PODS),
+                    Step.of("remove", Helm3Conversion::remove, StepRight.inListed("delete", "secrets")),
+                    Step.of("give-back", Helm3Conversion::giveBack, StepRight.onRecords("list"),
+                            StepRight.onRecords("update")),
+                    Step.of("resume", Helm3Conversion::resume, StepRight.UPDATE_DEPLOYMENT))),
     // Started from approved requests, by a platform admin, who sees these rights checked on the request's page.
     PROVISION_TILLER("provision-tiller", "Create a hardened Tiller", null, TillerProvisioning::new, List.of(
             Step.of("namespaces", TillerProvisioning::namespaces, new StepRight("create", "", "namespaces",
@@ -108,7 +127,7 @@ public enum RemediationKind {
      * A check naming an id that is neither this nor a kind stops the start.
      */
     public static final Set<String> DESCRIBED_ONLY = Set.of("assign-owner", "clean-stale-records", "dedicated-namespace",
-            "disable-host-network", "fix-storage-namespace", "migrate-to-helm3", "review-release", "upgrade-tiller");
+            "disable-host-network", "fix-storage-namespace", "review-release", "upgrade-tiller");
 
     /**
      * One step of a remediation: its name (as runs store it), the code that runs it on a family of steps, and the

@@ -26,7 +26,13 @@ public final class RunParameters {
         SUBJECTS("subjects", ";"),
         /** Cluster-wide bindings a platform admin ticked, as {@code binding|subject}. */
         CLUSTER_BINDINGS("clusterBindings", ";"),
-        TEAM("team"), GROUPS("groups", ","), PROVISIONED_HISTORY_MAX("historyMax"), IMAGE("image"), KEEP_RECORDS("keepRecords");
+        TEAM("team"), GROUPS("groups", ","), PROVISIONED_HISTORY_MAX("historyMax"), IMAGE("image"), KEEP_RECORDS("keepRecords"),
+        /** The Helm 2 releases a conversion covers (label values cannot hold a comma). */
+        RELEASES("releases", ","),
+        /** A conversion writes the newest N revisions of each release; absent or 0 for all. */
+        MAX_REVISIONS("maxRevisions"),
+        /** The conversion run an undo reverses. */
+        CONVERSION_RUN("conversionRun");
 
         private final String stored;
         private final String separator;

@@ -10,7 +10,8 @@ import java.time.Instant;
  *
  * @param deleteBackupsAfter when a migration's ConfigMap backups may be deleted
  * @param faults             where fault-injection tests break a run; {@link FaultPoint#NONE} otherwise
+ * @param ledger             what conversions to Helm 3 wrote
  */
 record StepContext(ClusterObjects cluster, RemediationRun run, RemediationRuns runs, CertificateAuthorities certificates,
-        Instant deleteBackupsAfter, FaultPoint faults) {
+        Instant deleteBackupsAfter, FaultPoint faults, Helm3Ledger ledger) {
 }

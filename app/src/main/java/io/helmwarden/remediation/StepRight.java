@@ -26,6 +26,17 @@ public record StepRight(String verb, String group, String resource, Scope scope)
         return new StepRight(verb, group, resource, Scope.TILLER);
     }
 
+    /** The resource of the Tiller's release records, ConfigMaps or Secrets, as the plan's parameters name it. */
+    static final String RECORDS = "(release records)";
+
+    static StepRight onRecords(String verb) {
+        return new StepRight(verb, "", RECORDS, Scope.STORAGE);
+    }
+
+    static StepRight inListed(String verb, String resource) {
+        return new StepRight(verb, "", resource, Scope.LISTED_NAMESPACES);
+    }
+
     static StepRight inStorage(String verb, String resource) {
         return new StepRight(verb, "", resource, Scope.STORAGE);
     }
@@ -49,6 +60,8 @@ public record StepRight(String verb, String group, String resource, Scope scope)
             case LISTED_BINDINGS -> parameters.roleBindingNamespaces().stream().distinct().toList();
             case CLUSTER -> java.util.Collections.singletonList(null);
         };
-        return namespaces.stream().map(namespace -> new Needed(step, verb, group, resource, namespace));
+        String named = RECORDS.equals(resource) ? parameters.text(RunParameters.Key.STORAGE_RESOURCE).orElse("configmaps")
+                : resource;
+        return namespaces.stream().map(namespace -> new Needed(step, verb, group, named, namespace));
     }
 }

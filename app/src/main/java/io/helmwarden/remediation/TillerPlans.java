@@ -190,6 +190,63 @@ final class TillerPlans {
                         + " (port-forwarding goes through the kubelet and still works)"));
     }
 
+    /**
+     * Converting a Tiller's releases (or one of them) to Helm 3 in place: every Secret written is listed, every field
+     * Helm 3 cannot keep and every revision left behind is to be accepted, and any blocker refuses the plan.
+     */
+    static void convertToHelm3(PlanInput in, Draft plan) {
+        Tiller tiller = in.tiller();
+        Helm3Survey.Preview preview = in.conversion().orElseThrow(() ->
+                new IllegalStateException("a conversion is planned from a survey of the Tiller's records"));
+        List<Helm3Survey.ReleaseConversion> releases = preview.releases();
+        if (releases.isEmpty()) {
+            plan.refuse(() -> Optional.of(preview.release().map(name -> "this Tiller stores no release " + name)
+                    .orElse("this Tiller stores no Helm 2 release: nothing to convert")));
+        }
+        List<String> blockers = new ArrayList<>();
+        for (var release : releases) {
+            release.blockers().forEach(reason -> blockers.add(release.release() + ": " + reason));
+        }
+        if (!blockers.isEmpty()) {
+            plan.refuse(() -> Optional.of(String.join("; ", blockers)));
+        }
+        int revisions = releases.stream().mapToInt(r -> r.revisions().size()).sum();
+        List<String> namespaces = releases.stream().map(Helm3Survey.ReleaseConversion::namespace).filter(n -> !n.isEmpty())
+                .distinct().sorted().toList();
+        plan.put(Key.RELEASES, releases.stream().map(Helm3Survey.ReleaseConversion::release).toList());
+        plan.put(Key.NAMESPACES, namespaces);
+        plan.put(Key.MAX_REVISIONS, Integer.toString(preview.maxRevisions()));
+        plan.put(Key.STORAGE_RESOURCE, (ReleaseStorage.ofFlag(tiller.storage().backend()).orElse(ReleaseStorage.CONFIGMAP))
+                .resource());
+        plan.steps.add(new PlanStep("preflight", "Read every revision again and check nothing blocks",
+                releases.size() + " releases, " + revisions + " revisions in " + tiller.storage().namespace(),
+                "every record decodes, every namespace exists, no Helm 3 history of these names, each record under 1 MiB"));
+        plan.steps.add(new PlanStep("quiesce", "Stop Tiller so it cannot write mid-way",
+                "replicas: " + tiller.desiredReplicas(), "replicas: 0, no Tiller pod running"));
+        plan.steps.add(new PlanStep("convert", "Write the Helm 3 records, oldest revision first",
+                "no Helm 3 record of these releases in " + String.join(", ", namespaces),
+                revisions + " Secrets of type " + io.helmwarden.release.Helm3Records.TYPE + " (listed below), each entered"
+                        + " in the conversion ledger"));
+        plan.steps.add(new PlanStep("verify", "Read each record back and compare it",
+                "-", "labels agree with the JSON, the JSON equals its Helm 2 revision converted again; anything else"
+                        + " removes every record written"));
+        plan.steps.add(new PlanStep("hand-over", "Keep the Helm 2 records as backups Tiller no longer lists",
+                "OWNER=TILLER", "OWNER=" + Helm2History.HANDED_OVER_OWNER + ", payloads untouched (an undo gives them back)"));
+        plan.steps.add(new PlanStep("resume", "Start Tiller again for what it still manages", "replicas: 0",
+                "replicas: " + tiller.desiredReplicas()));
+        plan.toAccept.add("From then on these releases are Helm 3's: helm 2 no longer lists them, use helm 3 (helm list -n"
+                + " <namespace>). Their records, values included, live in each release's namespace, readable by whoever"
+                + " may read Secrets there.");
+        for (var release : releases) {
+            if (!release.leftBehind().isEmpty()) {
+                plan.toAccept.add(release.release() + ": revisions " + release.leftBehind() + " stay in Helm 2 only (the"
+                        + " newest " + preview.maxRevisions() + " are converted); Helm 3 cannot roll back to them");
+            }
+            release.notCarried().forEach(item -> plan.toAccept.add(release.release() + ": " + item));
+            release.warnings().forEach(item -> plan.toAccept.add(release.release() + ": " + item));
+        }
+    }
+
     static void limitHistory(PlanInput in, Draft plan) {
         Tiller tiller = in.tiller();
         PlanInput.Settings settings = in.settings();

@@ -49,7 +49,7 @@ final class MigrationFixtures {
     /** Runs one step of a migration run as the executor would, with the given client's identity. */
     static String step(KubernetesClient client, RemediationRun run, RemediationRuns runs, String step) {
         return RemediationKind.MIGRATE_STORAGE.run(new StepContext(ClusterObjects.of("real", client), run, runs, null,
-                Instant.now(), FaultPoint.NONE), step);
+                Instant.now(), FaultPoint.NONE, null), step);
     }
 
     /** A Tiller with {@code records} small records of every status and {@code large} near the size limit. */

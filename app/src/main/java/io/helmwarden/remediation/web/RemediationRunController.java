@@ -5,6 +5,7 @@ import io.helmwarden.fleet.FleetState;
 import io.helmwarden.fleet.TillerLookup;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.remediation.MigrationBackups;
+import io.helmwarden.remediation.Helm3Conversions;
 import io.helmwarden.remediation.PersonRights;
 import io.helmwarden.remediation.PlanRefused;
 import io.helmwarden.remediation.RunParameters;
@@ -52,10 +53,12 @@ class RemediationRunController {
     private final RemediationPermission permission;
     private final Visibility visibility;
     private final PersonRights personRights;
+    private final Helm3Conversions conversions;
 
     RemediationRunController(FleetState fleet, TillerLookup tillers, RemediationExecutor executor, RemediationRuns runs,
             ObjectAccess access, MigrationBackups backups, RemediationPermission permission, Visibility visibility,
-            PersonRights personRights) {
+            PersonRights personRights, Helm3Conversions conversions) {
+        this.conversions = conversions;
         this.personRights = personRights;
         this.visibility = visibility;
         this.fleet = fleet;
@@ -135,6 +138,28 @@ class RemediationRunController {
         return "redirect:/remediation-runs/" + executor.startRollback(migration, person).id();
     }
 
+    /**
+     * Undoes a conversion to Helm 3 while Helm 3 has not acted on it: the Helm 3 records go, Tiller lists the Helm 2
+     * records again. The Tiller's full name must be typed, as for the conversion.
+     */
+    @PostMapping("/remediation-runs/{id}/undo-conversion")
+    String undoConversion(@PathVariable String id, TypedConfirmation confirmation, Authentication authentication,
+            Model model, HttpServletResponse response) {
+        RemediationRun conversion = runToActOn(id, authentication, model);
+        if (!confirmation.confirms(conversion.tillerId())) {
+            return notConfirmed(model, response, TypedConfirmation.ask(conversion.tillerId(), "the undo"));
+        }
+        conversions.undoRefusal(conversion).ifPresent(reason -> {
+            throw new PlanRefused(reason);
+        });
+        var person = Audits.actor(authentication);
+        personRights.check(RemediationKind.UNDO_HELM3_CONVERSION, conversion.tillerId(), conversion.storageNamespace(),
+                conversion.parameters(), person).flatMap(PersonRights.Check::refusal).ifPresent(reason -> {
+                    throw new PlanRefused(reason);
+                });
+        return "redirect:/remediation-runs/" + executor.startUndo(conversion, person).id();
+    }
+
     /** A failed run continues from its failed step once its cause is fixed. */
     @PostMapping("/remediation-runs/{id}/resume")
     String resume(@PathVariable String id, Authentication authentication, Model model) {
@@ -202,5 +227,15 @@ class RemediationRunController {
         model.addAttribute("backupsRemaining", remaining);
         model.addAttribute("mayDeleteBackups", mayAct && current && remaining > 0);
         model.addAttribute("mayResume", mayAct && run.state() == RemediationRun.State.FAILED);
+        boolean finishedConversion = RemediationKind.of(run.remediation()).equals(Optional.of(RemediationKind.CONVERT_TO_HELM3))
+                && run.finished();
+        model.addAttribute("conversion", finishedConversion);
+        if (finishedConversion) {
+            var written = conversions.written(run);
+            model.addAttribute("converted", written);
+            Optional<String> undoRefusal = conversions.undoRefusal(run);
+            model.addAttribute("undoRefusal", undoRefusal.orElse(null));
+            model.addAttribute("mayUndo", mayAct && undoRefusal.isEmpty());
+        }
     }
 }

@@ -5,6 +5,8 @@ import io.helmwarden.fleet.TillerLookup;
 import io.helmwarden.inventory.ReleaseRecord;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.pki.CertificateAuthorities;
+import io.helmwarden.remediation.Helm3Survey;
+import io.helmwarden.remediation.Helm3Conversions;
 import io.helmwarden.remediation.PersonRights;
 import io.helmwarden.remediation.PlanInput;
 import io.helmwarden.remediation.PlanRefused;
@@ -62,10 +64,12 @@ class TillerRemediationController {
     private final CertificateAuthorities certificates;
     private final Clock clock;
     private final PersonRights personRights;
+    private final Helm3Conversions surveys;
 
     TillerRemediationController(FleetState fleet, TillerLookup tillers, RemediationExecutor executor,
             RemediationRuns runs, RemediationPermission permission, Teams teams, CertificateAuthorities certificates,
-            RemediationProperties properties, Clock clock, PersonRights personRights) {
+            RemediationProperties properties, Clock clock, PersonRights personRights, Helm3Conversions surveys) {
+        this.surveys = surveys;
         this.personRights = personRights;
         this.clock = clock;
         this.fleet = fleet;
@@ -81,9 +85,9 @@ class TillerRemediationController {
 
     @GetMapping(ROUTE)
     String preview(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
-            @PathVariable String remediation, Authentication authentication, Model model) {
+            @PathVariable String remediation, ConversionChoice choice, Authentication authentication, Model model) {
         Tiller tiller = tillers.find(cluster, namespace, name, authentication).tiller();
-        RemediationPlan plan = plan(remediation, tiller);
+        RemediationPlan plan = plan(remediation, tiller, choice, model);
         addPreview(plan, tiller, Viewer.of(authentication), model);
         // Only whom the page is for: a right is checked for the person looking (where the cluster acts as persons).
         model.addAttribute("rightsCheck", personRights.check(plan, tiller, Audits.actor(authentication)).orElse(null));
@@ -92,13 +96,13 @@ class TillerRemediationController {
 
     @PostMapping(ROUTE)
     String start(@PathVariable String cluster, @PathVariable String namespace, @PathVariable String name,
-            @PathVariable String remediation, TypedConfirmation confirmation,
+            @PathVariable String remediation, TypedConfirmation confirmation, ConversionChoice choice,
             @RequestParam(defaultValue = "false") boolean accepted,
             @RequestParam(name = "option", defaultValue = "") List<String> chosen, Authentication authentication,
             Model model, HttpServletResponse response) {
         Tiller tiller = tillers.find(cluster, namespace, name, authentication).tiller();
         Viewer viewer = Viewer.of(authentication);
-        RemediationPlan plan = plan(remediation, tiller);
+        RemediationPlan plan = plan(remediation, tiller, choice, model);
         if (!permission.mayRun(viewer, tiller)) {
             throw new AccessDeniedException("may not remediate " + tiller.id());
         }
@@ -135,13 +139,43 @@ class TillerRemediationController {
         return VIEW;
     }
 
-    private RemediationPlan plan(String remediation, Tiller tiller) {
+    /**
+     * Which releases a conversion to Helm 3 covers: one (as its records' NAME label says it) or all, and how many of
+     * the newest revisions of each; ignored by the other remediations.
+     */
+    record ConversionChoice(String release, Integer revisions) {
+
+        private static final java.util.regex.Pattern LABEL_VALUE =
+                java.util.regex.Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
+
+        Optional<String> oneRelease() {
+            if (release == null || release.isBlank()) {
+                return Optional.empty();
+            }
+            if (!LABEL_VALUE.matcher(release).matches()) {
+                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "not a release name");
+            }
+            return Optional.of(release);
+        }
+
+        int newest() {
+            if (revisions != null && (revisions < 0 || revisions > 100_000)) {
+                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "revisions is a count from 0 (all)");
+            }
+            return revisions == null ? 0 : revisions;
+        }
+    }
+
+    private RemediationPlan plan(String remediation, Tiller tiller, ConversionChoice choice, Model model) {
         RemediationKind kind = RemediationKind.of(remediation).filter(RemediationKind::previewed)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         List<String> teamNamespaces = tiller.team().flatMap(teams::find)
                 .map(team -> team.namespaces().getOrDefault(tiller.cluster(), List.of())).orElse(List.of());
+        Optional<Helm3Survey.Preview> conversion = kind == RemediationKind.CONVERT_TO_HELM3
+                ? Optional.of(surveys.survey(tiller, choice.oneRelease(), choice.newest())) : Optional.empty();
+        conversion.ifPresent(preview -> model.addAttribute("conversion", preview));
         RemediationPlan plan = kind.plan(new PlanInput(tiller, settings, teamNamespaces,
-                kind == RemediationKind.RESTRICT_SCOPE ? releaseNamespaces(tiller) : Map.of()));
+                kind == RemediationKind.RESTRICT_SCOPE ? releaseNamespaces(tiller) : Map.of(), conversion));
         return kind == RemediationKind.ROTATE_CERTIFICATE || kind == RemediationKind.ENABLE_TLS_VERIFY
                 ? plan.accepting(clientCertificateImpact(tiller)) : plan;
     }

@@ -57,6 +57,9 @@ class RemediationRunControllerSliceTest extends WebSliceTest {
     static final String SEARCHS = "33333333-3333-3333-3333-333333333333";
 
     @MockitoBean
+    io.helmwarden.remediation.Helm3Conversions conversions;
+
+    @MockitoBean
     CheckCatalog catalog;
 
     @MockitoBean

@@ -53,6 +53,9 @@ class TillerRemediationControllerSliceTest extends WebSliceTest {
     static final String PAYMENTS = "/tillers/lab/payments-tiller/tiller-deploy";
 
     @MockitoBean
+    io.helmwarden.remediation.Helm3Conversions conversions;
+
+    @MockitoBean
     CheckCatalog catalog;
 
     @MockitoBean

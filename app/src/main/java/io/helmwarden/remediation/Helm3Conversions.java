@@ -1,0 +1,103 @@
+package io.helmwarden.remediation;
+
+import io.helmwarden.cluster.ClusterObjects;
+import io.helmwarden.cluster.ClusterRegistry;
+import io.helmwarden.inventory.Tiller;
+import io.helmwarden.release.ReleaseRecords;
+import io.helmwarden.release.ReleaseStorage;
+import io.helmwarden.tenancy.Team;
+import io.helmwarden.tenancy.Teams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * What pages need to know about conversions to Helm 3, read from the cluster with Helm Warden's own identity (as
+ * every page is): a preview's survey of a Tiller's records, decoded and converted in memory (values never leave
+ * it: only names, statuses and sizes do), and whether a conversion can still be undone.
+ */
+@Component
+public class Helm3Conversions {
+
+    /** A preview converts every revision in memory: one release at a time, and this many at most. */
+    static final int MAX_RELEASES = 500;
+
+    private final ClusterRegistry clusters;
+    private final Teams teams;
+    private final Helm3Ledger ledger;
+    private final RemediationRuns runs;
+
+    Helm3Conversions(ClusterRegistry clusters, Teams teams, Helm3Ledger ledger, RemediationRuns runs) {
+        this.runs = runs;
+        this.clusters = clusters;
+        this.teams = teams;
+        this.ledger = ledger;
+    }
+
+    /**
+     * Why a finished conversion can no longer be undone from here, if it cannot: nothing of it is left, or Helm 3
+     * has acted on what it wrote (an undo would lose that).
+     */
+    public Optional<String> undoRefusal(RemediationRun conversion) {
+        Optional<RemediationRun> undone = runs.forTiller(conversion.tillerId()).stream()
+                .filter(run -> RemediationKind.UNDO_HELM3_CONVERSION.id().equals(run.remediation())
+                        && conversion.id().equals(run.parameters().text(RunParameters.Key.CONVERSION_RUN).orElse(""))
+                        && run.state() != RemediationRun.State.FAILED)
+                .findFirst();
+        if (undone.isPresent()) {
+            return Optional.of("This conversion was undone by run " + undone.get().id() + ".");
+        }
+        List<Helm3Ledger.Entry> entries = ledger.forRun(conversion.id()).stream().filter(e -> !e.reverted()).toList();
+        if (entries.isEmpty() && conversion.state() == RemediationRun.State.DONE) {
+            return Optional.of("Nothing of this conversion is left in Helm 3.");
+        }
+        ClusterObjects cluster = clusters.objects(conversion.cluster()).orElse(null);
+        if (cluster == null) {
+            return Optional.of("Cluster " + conversion.cluster() + " is no longer configured.");
+        }
+        List<String> acted = Helm3Conversion.helm3Acted(cluster, entries);
+        return acted.isEmpty() ? Optional.empty() : Optional.of("Helm 3 has acted on these releases since the"
+                + " conversion (" + String.join("; ", acted) + "). Undoing it would lose what Helm 3 did, so it is"
+                + " not offered; the Helm 2 records stay as backups, labelled OWNER=" + Helm2History.HANDED_OVER_OWNER + ".");
+    }
+
+    /** The records a conversion wrote, as the ledger has them. */
+    public List<Helm3Ledger.Entry> written(RemediationRun conversion) {
+        return ledger.forRun(conversion.id());
+    }
+
+    /**
+     * @param release      one release of the Tiller, or empty for all of them
+     * @param maxRevisions the newest N revisions of each; 0 for all
+     */
+    public Helm3Survey.Preview survey(Tiller tiller, Optional<String> release, int maxRevisions) {
+        if (tiller.storage().foreign()) {
+            // Records in another team's namespace are not this Tiller's team's to read, let alone convert.
+            return new Helm3Survey.Preview(List.of(), Math.max(0, maxRevisions), release);
+        }
+        ClusterObjects cluster = clusters.objects(tiller.cluster())
+                .orElseThrow(() -> new PlanRefused("cluster " + tiller.cluster() + " is no longer configured"));
+        ReleaseStorage storage = ReleaseStorage.ofFlag(tiller.storage().backend())
+                .orElseThrow(() -> new PlanRefused("this Tiller keeps its releases in " + tiller.storage().backend()
+                        + ", which Helm Warden cannot read"));
+        var histories = Helm2History.read(cluster, tiller.storage().namespace(), storage, release.stream().toList(),
+                ReleaseRecords.OWNER_TILLER);
+        if (histories.size() > MAX_RELEASES) {
+            throw new PlanRefused(histories.size() + " releases are more than one preview converts (" + MAX_RELEASES
+                    + "): convert them release by release from the Tiller's page");
+        }
+        List<Helm3Survey.ReleaseConversion> releases = new ArrayList<>();
+        for (Helm2History history : histories.values()) {
+            // A payload names its own namespace: nothing is read in one that is not the Tiller's team's.
+            String namespace = Helm3Survey.targetNamespace(history);
+            Optional<String> owner = teams.owner(tiller.cluster(), namespace).map(Team::id);
+            var facts = namespace.isEmpty() || owner.equals(tiller.team()) ? Helm3Conversion.facts(cluster, history)
+                    : Helm3Survey.Facts.outside("namespace " + namespace + " is " + owner.map(t -> "team " + t + "'s")
+                            .orElse("no team's") + ", not the Tiller's team's: Helm Warden writes nothing outside it",
+                            cluster::serves);
+            releases.add(Helm3Survey.of(history, Math.max(0, maxRevisions), facts));
+        }
+        return new Helm3Survey.Preview(List.copyOf(releases), Math.max(0, maxRevisions), release);
+    }
+}
