@@ -9,16 +9,11 @@ import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.release.hapi.release.Status;
 import io.helmwarden.support.kube.KubeApiServer;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,27 +34,7 @@ class StorageMigrationFaultsIT {
     static final String[] ARGS = {"--listen=127.0.0.1:44134", "--history-max=20"};
 
     /** Every point a fault can strike: before each step, after each step's effect, and mid-copy. */
-    static final List<String> POINTS = Stream.concat(
-            RemediationKind.MIGRATE_STORAGE.stepNames().stream().flatMap(step -> Stream.of("before " + step, "after " + step)),
-            Stream.of("copied 1", "copied " + RECORDS / 2)).toList();
-
-    enum Kind { APP_CRASH, API_SERVER_KILL }
-
-    /** @param restartAfterMillis for an API server kill, how long it stays down (drawn from the seed when random) */
-    record Fault(String point, Kind kind, int restartAfterMillis) {
-
-        Fault(String point, Kind kind) {
-            this(point, kind, 700);
-        }
-
-    }
-
-    /** What a killed JVM leaves behind; not an Exception, so the executor cannot record it. */
-    static final class SimulatedCrash extends Error {
-        SimulatedCrash(String point) {
-            super("simulated crash at " + point);
-        }
-    }
+    static final List<String> POINTS = RunFaults.points(RemediationKind.MIGRATE_STORAGE, "copied 1", "copied " + RECORDS / 2);
 
     @Autowired
     RemediationExecutor executor;
@@ -70,10 +45,12 @@ class StorageMigrationFaultsIT {
     final KubeApiServer server = KubeApiServer.shared();
     final KubernetesClient admin = server.adminClient();
     final MigrationFixtures fixtures = new MigrationFixtures(admin);
-    final AtomicInteger crashes = new AtomicInteger();
-    final AtomicInteger kills = new AtomicInteger();
-    /** Steps that failed while the API server was away (the rest rode out the outage on client retries). */
-    final AtomicInteger failedSteps = new AtomicInteger();
+    RunFaults faults;
+
+    @org.junit.jupiter.api.BeforeEach
+    void faults() {
+        faults = new RunFaults(executor, runs, server);
+    }
 
     @AfterEach
     void noMoreFaults() {
@@ -83,10 +60,10 @@ class StorageMigrationFaultsIT {
     @Test
     void anAppCrashAtAnyPointIsResumedWithoutLossOrChange() {
         for (String point : POINTS) {
-            migrateThrough(List.of(new Fault(point, Kind.APP_CRASH)));
+            migrateThrough(List.of(new RunFaults.Fault(point, RunFaults.Kind.APP_CRASH)));
         }
-        report("every point, app crash", POINTS.size());
-        assertThat(crashes.get()).isEqualTo(POINTS.size());
+        faults.report("every point, app crash", POINTS.size());
+        assertThat(faults.crashes.get()).isEqualTo(POINTS.size());
     }
 
     @Test
@@ -94,10 +71,10 @@ class StorageMigrationFaultsIT {
         // "after X" and "before X+1" are the same moment for the API server; every boundary once, and mid-copy.
         List<String> points = POINTS.stream().filter(p -> !p.startsWith("after ") || p.equals("after retire")).toList();
         for (String point : points) {
-            migrateThrough(List.of(new Fault(point, Kind.API_SERVER_KILL)));
+            migrateThrough(List.of(new RunFaults.Fault(point, RunFaults.Kind.API_SERVER_KILL)));
         }
-        report("every boundary, API server kill", points.size());
-        assertThat(kills.get()).isEqualTo(points.size());
+        faults.report("every boundary, API server kill", points.size());
+        assertThat(faults.kills.get()).isEqualTo(points.size());
     }
 
     @Test
@@ -105,17 +82,12 @@ class StorageMigrationFaultsIT {
         long seed = Long.getLong("helmwarden.faults.seed", System.nanoTime());
         Random random = new Random(seed);
         int runsMade = 8;
-        int faults = 0;
+        int struck = 0;
         for (int i = 0; i < runsMade; i++) {
-            List<Fault> plan = new ArrayList<>();
-            for (int f = random.nextInt(1, 4); f > 0; f--) {
-                plan.add(new Fault(POINTS.get(random.nextInt(POINTS.size())),
-                        random.nextInt(3) == 0 ? Kind.API_SERVER_KILL : Kind.APP_CRASH, random.nextInt(200, 1500)));
-            }
-            faults += migrateThrough(plan);
+            struck += migrateThrough(RunFaults.random(random, POINTS));
         }
-        report("randomized, seed " + seed, runsMade);
-        assertThat(faults).isPositive();
+        faults.report("randomized, seed " + seed, runsMade);
+        assertThat(struck).isPositive();
     }
 
     @Test
@@ -167,57 +139,12 @@ class StorageMigrationFaultsIT {
      *
      * @return how many faults struck
      */
-    private int migrateThrough(List<Fault> faults) {
+    private int migrateThrough(List<RunFaults.Fault> faults) {
         String ns = fixtures.tiller(new HelmInit("faults-" + NAMESPACES.incrementAndGet()).args(ARGS), 2, RECORDS, 0);
         Map<String, String> before = fixtures.configMapPayloads(ns);
-        Deque<Fault> pending = new ArrayDeque<>(faults);
-        List<Thread> restarts = new ArrayList<>();
-        AtomicInteger struck = new AtomicInteger();
-        executor.faults = point -> {
-            Fault next = pending.peek();
-            if (next == null || !next.point().equals(point)) {
-                return;
-            }
-            pending.poll();
-            struck.incrementAndGet();
-            if (next.kind() == Kind.APP_CRASH) {
-                crashes.incrementAndGet();
-                throw new SimulatedCrash(point);
-            }
-            kills.incrementAndGet();
-            server.kill();
-            Thread restart = new Thread(() -> {
-                sleep(next.restartAfterMillis());
-                server.startAgain();
-            }, "kube-apiserver-restart");
-            restarts.add(restart);
-            restart.start();
-        };
-
         RemediationRun run = newRun(ns);
-        for (int attempt = 0; attempt < 10; attempt++) {
-            try {
-                executor.execute(run.id());
-            } catch (SimulatedCrash crash) {
-                // The "restarted app": the dead worker's lease has passed, so this instance claims and resumes.
-                assertThat(runs.find(run.id()).orElseThrow().state()).isEqualTo(RemediationRun.State.RUNNING);
-                assertThat(runs.claim(run.id(), Duration.ofMillis(-1))).isTrue();
-                continue;
-            } finally {
-                restarts.forEach(StorageMigrationFaultsIT::join);
-            }
-            RemediationRun after = runs.find(run.id()).orElseThrow();
-            if (after.state() == RemediationRun.State.DONE) {
-                break;
-            }
-            // A step failed while the API server was away: resumed on request, from the failed step.
-            assertThat(after.state()).as(after.error()).isEqualTo(RemediationRun.State.FAILED);
-            failedSteps.incrementAndGet();
-            runs.reopen(run.id(), run.tillerId());
-        }
+        int struck = this.faults.runThrough(run, faults);
 
-        RemediationRun done = runs.find(run.id()).orElseThrow();
-        assertThat(done.state()).as("%s with faults %s: %s", ns, faults, done.error()).isEqualTo(RemediationRun.State.DONE);
         assertThat(fixtures.secretPayloads(ns)).as("Secrets after faults %s", faults).isEqualTo(before);
         assertThat(fixtures.configMapPayloads(ns)).as("ConfigMaps after faults %s", faults).isEqualTo(before);
         assertThat(admin.configMaps().inNamespace(ns).withLabel(StorageMigration.MIGRATED_LABEL, "true").list()
@@ -227,13 +154,7 @@ class StorageMigrationFaultsIT {
                 .containsExactly("--listen=127.0.0.1:44134", "--history-max=20", "--storage=secret");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
         assertThat(runs.forTiller(run.tillerId())).hasSize(1);
-        return struck.get();
-    }
-
-    private void report(String what, int runsMade) {
-        System.out.printf("fault injection (%s): %d runs, %d faults struck (%d app crashes, %d API server kills),"
-                + " %d steps failed and were resumed%n", what, runsMade, crashes.get() + kills.get(), crashes.get(),
-                kills.get(), failedSteps.get());
+        return struck;
     }
 
     private RemediationRun newRun(String ns) {
@@ -260,21 +181,5 @@ class StorageMigrationFaultsIT {
         return admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get().getSpec()
                 .getTemplate().getSpec().getContainers().get(0).getArgs().stream()
                 .filter(arg -> arg.startsWith("--storage")).findFirst().orElse("--storage=configmap");
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(int millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
