@@ -168,10 +168,12 @@ public final class ClusterObjects implements AutoCloseable {
 
     /**
      * Whether the API server serves this kind at this API version now, as its discovery says (asked once per
-     * version and kind for the life of this seam).
+     * version and kind for the life of this seam). A server whose discovery does not even list core v1 Namespaces
+     * (an API mock, the demo's) cannot tell: then everything counts as served, rather than everything as removed.
      */
     public boolean serves(String apiVersion, String kind) {
-        return served.computeIfAbsent(apiVersion + " " + kind, key -> client.supports(apiVersion, kind));
+        boolean discovery = served.computeIfAbsent("v1 Namespace", key -> client.supports("v1", "Namespace"));
+        return !discovery || served.computeIfAbsent(apiVersion + " " + kind, key -> client.supports(apiVersion, kind));
     }
 
     private <T extends HasMetadata> KubeObjects<T> of(Class<T> type) {

@@ -40,6 +40,9 @@ class DemoRemediationsIT {
     @Autowired
     Teams teams;
 
+    @Autowired
+    Helm3Conversions conversions;
+
     @Test
     void everyRemediationThePlansAllowRunsOnTheDemoFleet() {
         await().atMost(Duration.ofSeconds(30)).until(() -> fleet.clusters().size() == 2
@@ -51,8 +54,11 @@ class DemoRemediationsIT {
                     Tiller tiller = fleet.tiller(state.tiller().id()).orElseThrow().tiller();
                     List<String> namespaces = tiller.team().flatMap(teams::find)
                             .map(team -> team.namespaces().getOrDefault(tiller.cluster(), List.of())).orElse(List.of());
+                    var conversion = kind == RemediationKind.CONVERT_TO_HELM3
+                            ? java.util.Optional.of(conversions.survey(tiller, java.util.Optional.empty(), 0))
+                            : java.util.Optional.<Helm3Survey.Preview>empty();
                     RemediationPlan plan = kind.plan(new PlanInput(tiller, new PlanInput.Settings(200, false),
-                            namespaces, Map.of()));
+                            namespaces, Map.of(), conversion));
                     if (plan.refusal().isPresent()) {
                         continue;
                     }
@@ -65,6 +71,6 @@ class DemoRemediationsIT {
                 }
             }
         }
-        assertThat(ran).hasSizeGreaterThan(10);
+        assertThat(ran).hasSizeGreaterThan(10).anyMatch(line -> line.startsWith("migrate-to-helm3 "));
     }
 }

@@ -194,19 +194,25 @@ class Helm3ConversionIT {
         fixtures.history(ns, "a-release-name-longer-than-helm-three-accepts-by-a-bit", apps, 1, Status.Code.DEPLOYED, "");
         fixtures.history(ns, "pending", apps, 2, Status.Code.PENDING_UPGRADE, "");
         fixtures.record(ns, Helm3Fixtures.revision("lost", ns + "-nowhere", 1, Status.Code.DEPLOYED, "").build());
+        fixtures.record(ns, Helm3Fixtures.revision("legacy", apps, 1, Status.Code.DEPLOYED, "").setManifest(
+                "---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: legacy\n").build());
         admin.secrets().inNamespace(apps).resource(new SecretBuilder().withNewMetadata()
                 .withName("sh.helm.release.v1.taken.v1").withLabels(Map.of("owner", "helm", "name", "taken")).endMetadata()
                 .withType("helm.sh/release.v1").build()).create();
-        Tiller tiller = awaitTiller(ns, 5);
+        Tiller tiller = awaitTiller(ns, 6);
 
         RemediationPlan plan = plan(tiller, Optional.empty(), 0);
+        // Kubernetes 1.16 stopped serving Deployments as extensions/v1beta1: the real API server's discovery says so.
+        assertThat(plan.toAccept()).anyMatch(line -> line.startsWith("legacy: Deployment in extensions/v1beta1 is no"
+                + " longer served by this cluster"));
 
         assertThat(plan.refusal()).hasValueSatisfying(reason -> assertThat(reason)
                 .contains("taken: namespace " + apps + " already holds a Helm 3 history of taken (Secret sh.helm.release.v1.taken.v1)")
                 .contains("a-release-name-longer-than-helm-three-accepts-by-a-bit: Helm 3 refuses release names longer than 53")
                 .contains("pending: the newest revision (2) is pending-upgrade")
                 .contains("lost: namespace " + ns + "-nowhere does not exist"));
-        // One release alone converts when nothing blocks it.
+        // One release alone is judged alone: legacy converts (with its warning), taken does not.
+        assertThat(plan(tiller, Optional.of("legacy"), 0).refusal()).isEmpty();
         assertThat(plan(tiller, Optional.of("taken"), 0).refusal()).isPresent();
     }
 
