@@ -21,13 +21,22 @@ import org.springframework.stereotype.Component;
 @Component
 public class PostureHistory {
 
-    /** One cluster's posture at one moment; {@code score} is null while it has no Tiller. */
+    /**
+     * One cluster's posture at one moment; {@code score} is null while it has no Tiller, the release counts null in
+     * samples taken before they were recorded.
+     */
     public record Sample(String clusterId, Instant takenAt, Integer score, int tillers, int critical, int high,
-            int medium, int low) {
+            int medium, int low, Integer helm2Releases, Integer helm3Releases) {
+
+        public Sample(String clusterId, Instant takenAt, Integer score, int tillers, int critical, int high, int medium,
+                int low) {
+            this(clusterId, takenAt, score, tillers, critical, high, medium, low, null, null);
+        }
 
         boolean sameFiguresAs(Sample other) {
             return Objects.equals(score, other.score) && tillers == other.tillers && critical == other.critical
-                    && high == other.high && medium == other.medium && low == other.low;
+                    && high == other.high && medium == other.medium && low == other.low
+                    && Objects.equals(helm2Releases, other.helm2Releases) && Objects.equals(helm3Releases, other.helm3Releases);
         }
     }
 
@@ -51,10 +60,11 @@ public class PostureHistory {
             return;
         }
         jdbc.sql("""
-                INSERT INTO posture_sample (cluster_id, taken_at, score, tillers, critical, high, medium, low)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
+                INSERT INTO posture_sample (cluster_id, taken_at, score, tillers, critical, high, medium, low,
+                    helm2_releases, helm3_releases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(sample.clusterId(), Timestamp.from(sample.takenAt()), sample.score(), sample.tillers(),
-                        sample.critical(), sample.high(), sample.medium(), sample.low())
+                        sample.critical(), sample.high(), sample.medium(), sample.low(), sample.helm2Releases(),
+                        sample.helm3Releases())
                 .update();
         latest.put(inventory.clusterId(), sample);
     }
@@ -62,11 +72,13 @@ public class PostureHistory {
     /** Samples of a cluster since a moment, oldest first. */
     public List<Sample> since(String clusterId, Instant since) {
         return jdbc.sql("""
-                SELECT cluster_id, taken_at, score, tillers, critical, high, medium, low FROM posture_sample
+                SELECT cluster_id, taken_at, score, tillers, critical, high, medium, low, helm2_releases, helm3_releases
+                FROM posture_sample
                 WHERE cluster_id = ? AND taken_at >= ? ORDER BY taken_at""")
                 .params(clusterId, Timestamp.from(since))
                 .query((rs, row) -> new Sample(rs.getString(1), rs.getTimestamp(2).toInstant(),
-                        (Integer) rs.getObject(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8)))
+                        (Integer) rs.getObject(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8),
+                        (Integer) rs.getObject(9), (Integer) rs.getObject(10)))
                 .list();
     }
 
@@ -76,7 +88,9 @@ public class PostureHistory {
         return new Sample(inventory.clusterId(), now,
                 inventory.score().isPresent() ? inventory.score().getAsInt() : null, inventory.tillers().size(),
                 count(open, Severity.CRITICAL), count(open, Severity.HIGH), count(open, Severity.MEDIUM),
-                count(open, Severity.LOW));
+                count(open, Severity.LOW),
+                WayOut.helm2Releases(inventory.tillers().stream().map(ClusterInventory.TillerState::tiller).toList()),
+                (int) inventory.helm3Releases().stream().map(r -> r.namespace() + "/" + r.name()).distinct().count());
     }
 
     private static int count(List<Finding> findings, Severity severity) {

@@ -1,5 +1,6 @@
 package io.helmwarden.remediation;
 
+import io.helmwarden.fleet.ConvertedReleases;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Repository;
  * Helm 3 has acted on it since.
  */
 @Repository
-public class Helm3Ledger {
+public class Helm3Ledger implements ConvertedReleases {
 
     /** One written record; {@code revertedAt} once an undo or a failed verification removed it again. */
     public record Entry(String runId, String tillerId, String team, String namespace, String release, int revision,
@@ -60,10 +61,13 @@ public class Helm3Ledger {
                 .param(runId).query(Helm3Ledger::entry).list();
     }
 
-    /** Every record written and not reverted, fleet-wide: the releases Helm Warden has taken off Helm 2. */
-    public List<Entry> converted() {
-        return jdbc.sql("SELECT * FROM helm3_conversion WHERE reverted_at IS NULL ORDER BY tiller_id, release_name, revision")
-                .query(Helm3Ledger::entry).list();
+    @Override
+    public List<Converted> converted() {
+        return jdbc.sql("""
+                SELECT DISTINCT tiller_id, team, namespace, release_name FROM helm3_conversion WHERE reverted_at IS NULL
+                ORDER BY tiller_id, namespace, release_name""")
+                .query((rs, row) -> new Converted(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .list();
     }
 
     private static Entry entry(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

@@ -67,6 +67,10 @@ public abstract class WebSliceTest {
     @MockitoBean
     protected AuditLog audit;
 
+    /** No conversion to Helm 3 unless a test says so. */
+    @MockitoBean
+    protected io.helmwarden.fleet.ConvertedReleases convertedReleases;
+
     @Autowired
     protected Visibility visibility;
 

@@ -9,9 +9,12 @@ import io.helmwarden.cluster.ClusterHealth;
 import io.helmwarden.cluster.ClusterRegistry;
 import io.helmwarden.cluster.ClusterStatus;
 import io.helmwarden.fleet.ClusterInventory;
+import io.helmwarden.fleet.ConvertedReleases;
 import io.helmwarden.fleet.FleetState;
 import io.helmwarden.fleet.FleetView;
 import io.helmwarden.fleet.PostureHistory;
+import io.helmwarden.fleet.WayOut;
+import io.helmwarden.tenancy.Visibility;
 import io.helmwarden.inventory.Tiller;
 import io.helmwarden.tenancy.Teams;
 import io.helmwarden.tenancy.Viewer;
@@ -43,10 +46,17 @@ class FleetController {
     private final CheckCatalog catalog;
     private final PostureHistory history;
     private final Clock clock;
+    private final ConvertedReleases converted;
+    private final Visibility visibility;
     static final int TILLERS_PER_PAGE = 50;
+    private static final java.time.format.DateTimeFormatter SAMPLE_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("MMM d HH:mm 'UTC'", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
 
     FleetController(ClusterRegistry registry, ClusterHealth health, FleetState fleet, Teams teams,
-            CheckCatalog catalog, PostureHistory history, Clock clock) {
+            CheckCatalog catalog, PostureHistory history, Clock clock, ConvertedReleases converted,
+            Visibility visibility) {
+        this.converted = converted;
+        this.visibility = visibility;
         this.registry = registry;
         this.health = health;
         this.fleet = fleet;
@@ -111,12 +121,35 @@ class FleetController {
         model.addAttribute("findingsBySeverity", bySeverity);
         model.addAttribute("byCheck", byCheck(matching));
         model.addAttribute("severityChart", SeverityChart.of(bySeverity));
+        addWayOut(viewer, view, clusters, model);
         // Posture over time covers whole clusters: for those who may see whole clusters.
         if (viewer.seesEverything()) {
             Instant now = clock.instant();
             model.addAttribute("postureChart", PostureChart.of(
                     clusters.stream().map(row -> history.since(row.cluster().id(), now.minus(POSTURE_WINDOW))).toList(),
                     clusters.stream().map(row -> row.cluster().displayName()).toList(), now, POSTURE_WINDOW));
+        }
+    }
+
+    /**
+     * The way off Helm 2 for what the viewer sees: converted releases of Tillers (or teams) they may see, Helm 3
+     * releases in namespaces they may see; and, for those who see whole clusters, where each stood a week ago.
+     */
+    private void addWayOut(Viewer viewer, FleetView view, List<ClusterRow> clusters, Model model) {
+        var all = converted.converted();
+        java.util.function.Predicate<ConvertedReleases.Converted> visible = c -> view.tiller(c.tillerId()).isPresent()
+                || visibility.maySeeOwnedBy(viewer, Optional.ofNullable(c.team()));
+        WayOut.NamespaceFilter namespaces = (cluster, namespace) -> visibility.maySeeNamespace(viewer, cluster, namespace);
+        java.util.function.Function<String, List<ClusterInventory.Helm3Release>> helm3 = id -> fleet.cluster(id)
+                .map(ClusterInventory::helm3Releases).orElse(List.of());
+        model.addAttribute("wayOut", WayOut.perCluster(view, helm3, all, visible, namespaces));
+        model.addAttribute("wayOutTeams", WayOut.perTeam(view, helm3, all, visible, namespaces, teams));
+        if (viewer.seesEverything()) {
+            Instant since = clock.instant().minus(POSTURE_WINDOW);
+            model.addAttribute("wayOutThen", clusters.stream().map(row -> history.since(row.cluster().id(), since).stream()
+                    .filter(sample -> sample.helm2Releases() != null).findFirst()
+                    .map(sample -> sample.helm2Releases() + " on Helm 2, " + sample.helm3Releases() + " on Helm 3 ("
+                            + SAMPLE_TIME.format(sample.takenAt()) + ")").orElse(null)).toList());
         }
     }
 
