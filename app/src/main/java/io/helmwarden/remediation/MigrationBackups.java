@@ -1,6 +1,8 @@
 package io.helmwarden.remediation;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.helmwarden.audit.AuditAction;
 import io.helmwarden.audit.AuditEntry;
 import io.helmwarden.audit.AuditEvent;
@@ -34,6 +36,8 @@ public class MigrationBackups {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationBackups.class);
     private static final Map<String, String> BACKUP = Map.of(StorageMigration.MIGRATED_LABEL, "true");
+    private static final Map<String, String> HANDED_OVER = Map.of(io.helmwarden.release.ReleaseRecords.OWNER_LABEL,
+            Helm2History.HANDED_OVER_OWNER);
     private static final AuditEvent.Actor RETENTION = new AuditEvent.Actor("helm-warden", "Backup retention", null);
 
     private final ClusterRegistry clusters;
@@ -49,7 +53,10 @@ public class MigrationBackups {
         this.clock = clock;
     }
 
-    /** Deletes every backup whose retention has ended, in every cluster. */
+    /**
+     * Deletes every backup whose retention has ended, in every cluster: a migration's ConfigMaps, and the Helm 2
+     * records of releases converted to Helm 3 once their Tiller was removed (only its removal dates them).
+     */
     @Scheduled(initialDelay = 60_000, fixedDelayString = "${helmwarden.remediation.backup-sweep:1h}")
     public void deleteExpired() {
         Instant now = clock.instant();
@@ -59,9 +66,29 @@ public class MigrationBackups {
                 var backups = cluster.configMaps().listEverywhere(BACKUP).stream().filter(backup -> expired(backup, now))
                         .toList();
                 delete(cluster, backups, RETENTION, "retention ended");
+                deleteHandedOver(cluster, cluster.configMaps().listEverywhere(HANDED_OVER), now);
+                deleteHandedOver(cluster, cluster.secrets().listEverywhere(HANDED_OVER), now);
             } catch (RuntimeException e) {
-                log.warn("cluster {}: cannot delete expired migration backups: {}", known.id(), e.getMessage());
+                log.warn("cluster {}: cannot delete expired backups: {}", known.id(), e.getMessage());
             }
+        }
+    }
+
+    private void deleteHandedOver(ClusterObjects cluster, List<? extends HasMetadata> records, Instant now) {
+        for (HasMetadata record : records) {
+            if (!expired(record, now)) {
+                continue;
+            }
+            String namespace = record.getMetadata().getNamespace();
+            if (record instanceof Secret) {
+                cluster.secrets().delete(namespace, record.getMetadata().getName());
+            } else {
+                cluster.configMaps().delete(namespace, record.getMetadata().getName());
+            }
+            audit.append(AuditEvent.by(RETENTION, AuditAction.BACKUP_DELETED, AuditEntry.Outcome.SUCCESS)
+                    .target(teams.owner(cluster.clusterId(), namespace).map(Team::id).orElse(null), cluster.clusterId(),
+                            namespace, record.getKind() + " " + record.getMetadata().getName())
+                    .details("retention ended: a Helm 2 record of a release converted to Helm 3, its Tiller removed"));
         }
     }
 
@@ -106,7 +133,7 @@ public class MigrationBackups {
                         .flatMap(ReleaseStorage::ofFlag).equals(Optional.of(ReleaseStorage.SECRET)));
     }
 
-    private static boolean expired(ConfigMap backup, Instant now) {
+    private static boolean expired(HasMetadata backup, Instant now) {
         var annotations = backup.getMetadata().getAnnotations();
         String deleteAfter = annotations == null ? null : annotations.get(StorageMigration.DELETE_AFTER_ANNOTATION);
         try {

@@ -79,6 +79,22 @@ public enum RemediationKind {
                     Step.of("verify", Helm3Conversion::verify, StepRight.inListed("list", "secrets")),
                     Step.of("hand-over", Helm3Conversion::handOver, StepRight.onRecords("update")),
                     Step.of("resume", Helm3Conversion::resume, StepRight.UPDATE_DEPLOYMENT))),
+    REMOVE_TILLER("remove-tiller", "Remove this Tiller for good", "Removing a Tiller", TillerPlans::removeTiller,
+            TillerRemoval::new, List.of(
+                    Step.of("check-releases", TillerRemoval::checkReleases, StepRight.onRecords("list")),
+                    Step.of("quiesce", TillerRemoval::quiesce, StepRight.UPDATE_DEPLOYMENT, StepRight.LIST_PODS),
+                    Step.of("backups", TillerRemoval::backups, StepRight.onRecords("update")),
+                    Step.of("deployment", TillerRemoval::deployment, StepRight.inTiller("delete", "apps", "deployments")),
+                    Step.of("services", TillerRemoval::services, StepRight.inTiller("delete", "", "services")),
+                    Step.of("tls-secret", TillerRemoval::tlsSecret, StepRight.inTiller("delete", "", "secrets")),
+                    Step.of("role-bindings", TillerRemoval::roleBindings,
+                            StepRight.rbac("update", "rolebindings", StepRight.Scope.LISTED_BINDINGS),
+                            StepRight.rbac("delete", "rolebindings", StepRight.Scope.LISTED_BINDINGS)),
+                    Step.of("cluster-bindings", TillerRemoval::clusterBindings,
+                            StepRight.rbac("update", "clusterrolebindings", StepRight.Scope.CLUSTER),
+                            StepRight.rbac("delete", "clusterrolebindings", StepRight.Scope.CLUSTER)),
+                    Step.of("service-account", TillerRemoval::serviceAccount,
+                            StepRight.inTiller("delete", "", "serviceaccounts")))),
     // Started from a conversion's run page while Helm 3 has not acted on what it wrote.
     UNDO_HELM3_CONVERSION("undo-helm3-conversion", "Undo a conversion to Helm 3", "Undoing a conversion to Helm 3", null,
             Helm3Conversion::new, List.of(

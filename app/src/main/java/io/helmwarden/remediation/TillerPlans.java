@@ -247,6 +247,67 @@ final class TillerPlans {
         }
     }
 
+    /**
+     * Removing a Tiller whose releases are all Helm 3's: every object that goes is listed, with the bindings that
+     * give its account rights; the Helm 2 records it handed over stay as backups for the retention period.
+     */
+    static void removeTiller(PlanInput in, Draft plan) {
+        Tiller tiller = in.tiller();
+        List<String> releases = tiller.records().stream().map(ReleaseRecord::release).distinct().sorted().toList();
+        if (!releases.isEmpty()) {
+            plan.refuse(() -> Optional.of(releases.size() + " releases are still Helm 2's (" + String.join(", ",
+                    releases.stream().limit(10).toList()) + (releases.size() > 10 ? ", …" : "") + "): convert them to"
+                    + " Helm 3 first"));
+        }
+        String account = tiller.serviceAccount();
+        Set<String> writable = new java.util.HashSet<>(in.teamNamespaces());
+        writable.add(tiller.namespace());
+        SortedSet<String> roleBindings = new TreeSet<>();
+        SortedSet<String> elsewhere = new TreeSet<>();
+        tiller.rbac().grants().stream().filter(g -> "RoleBinding".equals(g.bindingKind()))
+                .filter(g -> isAccount(g, tiller.namespace(), Set.of(account)))
+                .forEach(g -> (writable.contains(g.namespace()) ? roleBindings : elsewhere)
+                        .add(g.namespace() + "/" + g.bindingName()));
+        var clusterWide = tiller.rbac().grants().stream().filter(g -> g.clusterWide()).map(g -> g.describeBinding())
+                .distinct().toList();
+        var services = tiller.exposure().services().stream().map(Tiller.ExposingService::name).toList();
+        plan.put(Key.SERVICES, services);
+        plan.put(Key.SERVICE_ACCOUNT, account);
+        plan.put(Key.ROLE_BINDINGS, roleBindings);
+        if (tiller.tls().enabled() || tiller.tls().caPresent()) {
+            plan.put(Key.SECRET, tiller.tls().secretName());
+        }
+        plan.steps.add(new PlanStep("check-releases", "Check no release is still Helm 2's",
+                tiller.records().size() + " records Tiller lists", "none: every release converted (or deleted with helm 2)"));
+        plan.steps.add(new PlanStep("quiesce", "Stop Tiller", "replicas: " + tiller.desiredReplicas(),
+                "replicas: 0, no Tiller pod running"));
+        plan.steps.add(new PlanStep("backups", "Keep the Helm 2 records as backups for the retention period",
+                "records labelled OWNER=" + Helm2History.HANDED_OVER_OWNER + " in " + tiller.storage().namespace(),
+                "annotated " + StorageMigration.DELETE_AFTER_ANNOTATION + ": deleted when the retention ends"));
+        plan.steps.add(new PlanStep("deployment", "Delete the Tiller", tiller.workload(), "deleted"));
+        plan.steps.add(new PlanStep("services", "Delete the Services that reach it",
+                services.isEmpty() ? "none" : String.join(", ", services.stream().map(n -> "Service " + n).toList()),
+                services.isEmpty() ? "nothing to delete" : "deleted"));
+        plan.steps.add(new PlanStep("tls-secret", "Delete its TLS Secret (helm-2to3 leaves it behind)",
+                plan.get(Key.SECRET).isEmpty() ? "no TLS Secret" : "Secret " + plan.get(Key.SECRET)
+                        + " (server key and CA)", plan.get(Key.SECRET).isEmpty() ? "nothing to delete" : "deleted"));
+        plan.steps.add(new PlanStep("role-bindings", "Take its account out of RoleBindings",
+                roleBindings.isEmpty() ? "none" : String.join("\n", roleBindings.stream().map(b -> "RoleBinding " + b).toList()),
+                "ServiceAccount " + account + " is no subject of them (a binding left without subjects is deleted)"));
+        plan.steps.add(new PlanStep("cluster-bindings", "Take its account out of cluster-wide bindings",
+                clusterWide.isEmpty() ? "none" : String.join("\n", clusterWide),
+                "ServiceAccount " + account + " is no subject of any ClusterRoleBinding (the cluster-admin binding is"
+                        + " the real risk)"));
+        plan.steps.add(new PlanStep("service-account", "Delete its service account", "ServiceAccount " + account,
+                "default".equals(account) ? "kept: it is the namespace's default" : "deleted"));
+        plan.toAccept.add("Irreversible: the Tiller, its Services, TLS Secret, bindings and service account are deleted;"
+                + " helm 2 can no longer reach anything through it. The Helm 2 records stay as backups until their"
+                + " retention ends (helmwarden.remediation.backup-retention), then are deleted.");
+        elsewhere.forEach(binding -> plan.toAccept.add("RoleBinding " + binding + " keeps naming ServiceAccount "
+                + account + " in namespace " + binding.substring(0, binding.indexOf('/')) + ", which is not the Tiller's"
+                + " team's: Helm Warden writes nothing there; its owner removes it"));
+    }
+
     static void limitHistory(PlanInput in, Draft plan) {
         Tiller tiller = in.tiller();
         PlanInput.Settings settings = in.settings();

@@ -250,6 +250,52 @@ class Helm3ConversionIT {
         assertThat(fixtures.helm3Secrets(apps)).containsOnlyKeys("sh.helm.release.v1.web.v3");
     }
 
+    @Autowired
+    MigrationBackups backups;
+
+    @Test
+    void aConvertedTillerIsRemovedWithItsServiceSecretAccountAndClusterAdminBindingItsRecordsKeptUntilRetention() {
+        String ns = "conv-" + NAMESPACES.incrementAndGet();
+        String apps = ns + "-apps";
+        fixtures.exposedTiller(ns, apps);
+        fixtures.history(ns, "web", apps, 2, Status.Code.DEPLOYED, "replicas: 2\n");
+        Tiller tiller = awaitTiller(ns, 2);
+        assertThat(tiller.rbac().clusterAdmin()).isNotEmpty();
+        RemediationPlan early = RemediationKind.REMOVE_TILLER.plan(new PlanInput(tiller, SETTINGS));
+        assertThat(early.refusal()).hasValue("1 releases are still Helm 2's (web): convert them to Helm 3 first");
+        assertThat(awaitFinished(executor.start(plan(tiller, Optional.empty(), 0), tiller, ADMIN).id()).state())
+                .isEqualTo(RemediationRun.State.DONE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> tillerNow(ns).records().isEmpty());
+
+        Tiller converted = tillerNow(ns);
+        RemediationPlan removal = RemediationKind.REMOVE_TILLER.plan(new PlanInput(converted, SETTINGS));
+        assertThat(removal.refusal()).isEmpty();
+        assertThat(removal.steps()).filteredOn(step -> step.name().equals("cluster-bindings")).singleElement()
+                .satisfies(step -> assertThat(step.before()).contains(ns + "-tiller-admin").contains("cluster-admin"));
+        RemediationRun run = awaitFinished(executor.start(removal, converted, ADMIN).id());
+
+        assertThat(run.state()).as(run.error()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(admin.apps().deployments().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get()).isNull();
+        assertThat(admin.services().inNamespace(ns).withName(HelmInit.DEPLOYMENT_NAME).get()).isNull();
+        assertThat(admin.secrets().inNamespace(ns).withName("tiller-secret").get()).isNull();
+        assertThat(admin.serviceAccounts().inNamespace(ns).withName("tiller").get()).isNull();
+        assertThat(admin.rbac().clusterRoleBindings().withName(ns + "-tiller-admin").get()).isNull();
+        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller("real/" + ns + "/tiller-deploy").isEmpty());
+        // Helm 3 keeps its records; the Helm 2 ones wait for their retention, then the sweep deletes them.
+        assertThat(fixtures.helm3Secrets(apps)).hasSize(2);
+        var kept = admin.configMaps().inNamespace(ns).withLabel("OWNER", Helm2History.HANDED_OVER_OWNER).list().getItems();
+        assertThat(kept).hasSize(2).allSatisfy(record -> assertThat(record.getMetadata().getAnnotations())
+                .containsKey(StorageMigration.DELETE_AFTER_ANNOTATION));
+        backups.deleteExpired();
+        assertThat(fixtures.v2Payloads(ns)).hasSize(2);
+        kept.forEach(record -> admin.configMaps().inNamespace(ns).withName(record.getMetadata().getName()).edit(cm -> {
+            cm.getMetadata().getAnnotations().put(StorageMigration.DELETE_AFTER_ANNOTATION, "2020-01-01T00:00:00Z");
+            return cm;
+        }));
+        backups.deleteExpired();
+        assertThat(fixtures.v2Payloads(ns)).isEmpty();
+    }
+
     private RemediationPlan plan(Tiller tiller, Optional<String> release, int newest) {
         return RemediationKind.CONVERT_TO_HELM3.plan(new PlanInput(tiller, SETTINGS, List.of(), Map.of(),
                 Optional.of(conversions.survey(tiller, release, newest))));

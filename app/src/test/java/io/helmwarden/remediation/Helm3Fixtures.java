@@ -51,6 +51,28 @@ final class Helm3Fixtures {
         return ns;
     }
 
+    /**
+     * A Tiller as a team left it in production: its own service account bound to cluster-admin, a Service, TLS from
+     * {@code tiller-secret}; no records yet.
+     */
+    String exposedTiller(String ns, String apps) {
+        HelmInit init = new HelmInit(ns).serviceAccount("tiller").tlsVerifyWithExistingSecret().serviceType("ClusterIP")
+                .args("--listen=127.0.0.1:44134");
+        tillers.tiller(init, 1, 0, 0);
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(apps).endMetadata().build()).create();
+        init.objects().stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service)
+                .forEach(service -> admin.resource(service).create());
+        admin.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withName("tiller-secret").endMetadata().withStringData(Map.of("tls.crt", "-", "tls.key", "-", "ca.crt", "-"))
+                .build()).create();
+        admin.rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+                .withNewMetadata().withName(ns + "-tiller-admin").endMetadata()
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("cluster-admin")
+                .endRoleRef().addNewSubject().withKind("ServiceAccount").withName("tiller").withNamespace(ns).endSubject()
+                .build()).create();
+        return ns;
+    }
+
     /** Revisions 1..n of a release, the newest with {@code newest}, older ones superseded, all Tiller's records. */
     void history(String tillerNs, String release, String apps, int revisions, Status.Code newest, String values) {
         List<HasMetadata> objects = new ArrayList<>();
