@@ -65,6 +65,13 @@ public record WayOut(String label, int tillers, int helm2Releases, int converted
                 helm3.getOrDefault(team, Set.of()).size())).toList();
     }
 
+    /** The rows added up, under a label. */
+    public static WayOut total(String label, List<WayOut> rows) {
+        return new WayOut(label, rows.stream().mapToInt(WayOut::tillers).sum(),
+                rows.stream().mapToInt(WayOut::helm2Releases).sum(), rows.stream().mapToInt(WayOut::converted).sum(),
+                rows.stream().mapToInt(WayOut::helm3Releases).sum());
+    }
+
     /** Distinct releases the Tillers list (a DELETED but unpurged release is still Helm 2's). */
     static int helm2Releases(List<Tiller> tillers) {
         return (int) tillers.stream().flatMap(t -> t.records().stream().map(ReleaseRecord::release).distinct()

@@ -64,6 +64,17 @@ public final class Browser {
      */
     public static Path screenshot(WebDriver driver, String name) {
         ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
+        return save(driver, name);
+    }
+
+    /** The page scrolled so that this element starts at the top of the window, as a person scrolls to it. */
+    public static Path screenshotAt(WebDriver driver, String name, org.openqa.selenium.By element) {
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -16);", driver.findElement(element));
+        return save(driver, name);
+    }
+
+    private static Path save(WebDriver driver, String name) {
         try {
             Path target = Path.of("target", "screenshots", name + ".png");
             Files.createDirectories(target.getParent());

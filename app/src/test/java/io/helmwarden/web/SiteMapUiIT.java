@@ -164,6 +164,8 @@ class SiteMapUiIT {
                 pages.add(new Page(base + "/client-certificates", tiller.cluster(), null));
                 pages.add(new Page(base + "/remediations/migrate-storage-to-secrets", tiller.cluster(), null));
                 pages.add(new Page(base + "/remediations/restrict-scope", tiller.cluster(), null));
+                pages.add(new Page(base + "/remediations/migrate-to-helm3", tiller.cluster(), null));
+                pages.add(new Page(base + "/remediations/remove-tiller", tiller.cluster(), null));
                 tiller.records().stream().findFirst().ifPresent(record ->
                         pages.add(new Page(base + "/releases/" + record.release(), tiller.cluster(), null)));
             }

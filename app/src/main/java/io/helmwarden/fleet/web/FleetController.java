@@ -142,7 +142,9 @@ class FleetController {
         WayOut.NamespaceFilter namespaces = (cluster, namespace) -> visibility.maySeeNamespace(viewer, cluster, namespace);
         java.util.function.Function<String, List<ClusterInventory.Helm3Release>> helm3 = id -> fleet.cluster(id)
                 .map(ClusterInventory::helm3Releases).orElse(List.of());
-        model.addAttribute("wayOut", WayOut.perCluster(view, helm3, all, visible, namespaces));
+        List<WayOut> perCluster = WayOut.perCluster(view, helm3, all, visible, namespaces);
+        model.addAttribute("wayOut", perCluster);
+        model.addAttribute("wayOutTotal", WayOut.total("all", perCluster));
         model.addAttribute("wayOutTeams", WayOut.perTeam(view, helm3, all, visible, namespaces, teams));
         if (viewer.seesEverything()) {
             Instant since = clock.instant().minus(POSTURE_WINDOW);
