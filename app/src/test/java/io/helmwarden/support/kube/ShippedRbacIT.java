@@ -34,6 +34,17 @@ class ShippedRbacIT {
         apply(admin, "helm-warden-person.yaml");
         apply(admin, "helm-warden-own-identity.yaml");
 
+        // Every right a remediation's step declares (release records in either kind), from the kinds themselves.
+        for (var kind : io.helmwarden.remediation.RemediationKind.values()) {
+            for (String records : List.of("configmaps", "secrets")) {
+                var parameters = io.helmwarden.remediation.RunParameters.of(java.util.Map.of("namespaces", "apps",
+                        "roleBindings", "apps/binding", "storage", records));
+                for (var right : kind.rightsNeeded("real/tillers/tiller-deploy", "tillers", parameters)) {
+                    assertThat(may(admin, new String[] {right.verb(), right.group(), right.resource()}))
+                            .as(kind.id() + " " + right.step() + ": " + right.describe()).isTrue();
+                }
+            }
+        }
         for (String[] allowed : List.of(new String[] {"update", "apps", "deployments"},
                 new String[] {"create", "", "secrets"}, new String[] {"update", "", "configmaps"},
                 new String[] {"create", "rbac.authorization.k8s.io", "roles"},
