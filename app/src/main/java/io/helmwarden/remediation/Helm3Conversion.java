@@ -79,7 +79,8 @@ final class Helm3Conversion {
             throw new StepFailed(String.join("; ", blockers));
         }
         int revisions = surveys.stream().mapToInt(s -> s.revisions().size()).sum();
-        return surveys.size() + " releases, " + revisions + " revisions to write, no blocker";
+        return TillerPlans.count(surveys.size(), "release") + ", " + TillerPlans.count(revisions, "revision")
+                + " to write, no blocker";
     }
 
     String quiesce() {

@@ -219,7 +219,7 @@ final class TillerPlans {
         plan.put(Key.STORAGE_RESOURCE, (ReleaseStorage.ofFlag(tiller.storage().backend()).orElse(ReleaseStorage.CONFIGMAP))
                 .resource());
         plan.steps.add(new PlanStep("preflight", "Read every revision again and check nothing blocks",
-                releases.size() + " releases, " + revisions + " revisions in " + tiller.storage().namespace(),
+                count(releases.size(), "release") + ", " + count(revisions, "revision") + " in " + tiller.storage().namespace(),
                 "every record decodes, every namespace exists, no Helm 3 history of these names, each record under 1 MiB"));
         plan.steps.add(new PlanStep("quiesce", "Stop Tiller so it cannot write mid-way",
                 "replicas: " + tiller.desiredReplicas(), "replicas: 0, no Tiller pod running"));
@@ -255,8 +255,10 @@ final class TillerPlans {
         Tiller tiller = in.tiller();
         List<String> releases = tiller.records().stream().map(ReleaseRecord::release).distinct().sorted().toList();
         if (!releases.isEmpty()) {
-            plan.refuse(() -> Optional.of(releases.size() + " releases are still Helm 2's (" + String.join(", ",
-                    releases.stream().limit(10).toList()) + (releases.size() > 10 ? ", …" : "") + "): convert them to"
+            plan.refuse(() -> Optional.of((releases.size() == 1 ? "1 release is" : releases.size() + " releases are")
+                    + " still Helm 2's (" + String.join(", ",
+                    releases.stream().limit(10).toList()) + (releases.size() > 10 ? ", …" : "") + "): convert "
+                    + (releases.size() == 1 ? "it" : "them") + " to"
                     + " Helm 3 first"));
         }
         String account = tiller.serviceAccount();
@@ -446,6 +448,11 @@ final class TillerPlans {
         Subject subject = RbacPolicy.normalized(grant);
         return "ServiceAccount".equals(subject.getKind()) && namespace.equals(subject.getNamespace())
                 && accounts.contains(subject.getName());
+    }
+
+    /** "1 release", "3 releases". */
+    static String count(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     static String encodeSubject(io.fabric8.kubernetes.api.model.rbac.Subject subject) {

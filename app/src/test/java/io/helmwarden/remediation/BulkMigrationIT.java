@@ -42,7 +42,7 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
         "helmwarden.teams[0].id=bulk",
         "helmwarden.teams[0].display-name=Bulk",
         "helmwarden.teams[0].lead-groups=bulk-leads",
-        "helmwarden.teams[0].namespaces.real=bulk-a,bulk-b,bulk-c,bulk-shell"})
+        "helmwarden.teams[0].namespaces.real=bulk-a,bulk-b,bulk-c,bulk-shell,bulk-conv,bulk-conv-apps"})
 @AutoConfigureMockMvc
 @Import(RealApiServerCluster.class)
 class BulkMigrationIT {
@@ -71,7 +71,8 @@ class BulkMigrationIT {
         String preview = mvc.perform(get("/remediations/migrate-storage-to-secrets").param("team", "bulk").with(lead()))
                 .andReturn().getResponse().getContentAsString();
         assertThat(preview).contains("real / bulk-a/tiller-deploy", "real / bulk-b/tiller-deploy",
-                "real / bulk-shell/tiller-deploy", "starts through a shell", "2 Tillers, 19 records will be migrated")
+                "real / bulk-shell/tiller-deploy", "starts through a shell", "12 records to Secrets", "7 records to Secrets",
+                "2 Tillers will be migrated when you confirm")
                 .doesNotContain("bulk-other");
 
         var wrongConfirmation = mvc.perform(post("/remediations/migrate-storage-to-secrets").param("team", "bulk")
@@ -102,6 +103,25 @@ class BulkMigrationIT {
         String list = mvc.perform(get(started.getRedirectedUrl()).with(lead())).andReturn().getResponse()
                 .getContentAsString();
         assertThat(list).contains("real / bulk-a/tiller-deploy", "real / bulk-b/tiller-deploy", "DONE");
+
+        // Then everything to Helm 3, the same way: only what may be converted is, the rest is named with its reason.
+        new Helm3Fixtures(admin).tillerWithAppsNamespace("bulk-conv", "bulk-conv-apps");
+        new Helm3Fixtures(admin).history("bulk-conv", "web", "bulk-conv-apps", 3, io.helmwarden.release.hapi.release
+                .Status.Code.DEPLOYED, "replicas: 2\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> fleet.tiller("real/bulk-conv/tiller-deploy")
+                .map(state -> state.tiller().records().size() == 3).orElse(false));
+        String conversion = mvc.perform(get("/remediations/migrate-to-helm3").param("team", "bulk").with(lead()))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(conversion).contains("Convert everything to Helm 3 for every Tiller of team Bulk",
+                "1 release into bulk-conv-apps", "namespace apps is no team&#39;s, not the Tiller&#39;s team&#39;s",
+                "1 Tiller will be converted when you confirm").doesNotContain("bulk-other");
+        var converting = mvc.perform(post("/remediations/migrate-to-helm3").param("team", "bulk")
+                .param("confirm", "bulk").with(lead()).with(csrf())).andReturn().getResponse();
+        assertThat(converting.getRedirectedUrl()).startsWith("/remediations?ids=");
+        String runId = converting.getRedirectedUrl().substring("/remediations?ids=".length());
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.find(runId).orElseThrow().finished());
+        assertThat(runs.find(runId).orElseThrow().state()).isEqualTo(RemediationRun.State.DONE);
+        assertThat(admin.secrets().inNamespace("bulk-conv-apps").withLabel("owner", "helm").list().getItems()).hasSize(3);
     }
 
     private static RequestPostProcessor lead() {

@@ -262,7 +262,7 @@ class Helm3ConversionIT {
         Tiller tiller = awaitTiller(ns, 2);
         assertThat(tiller.rbac().clusterAdmin()).isNotEmpty();
         RemediationPlan early = RemediationKind.REMOVE_TILLER.plan(new PlanInput(tiller, SETTINGS));
-        assertThat(early.refusal()).hasValue("1 releases are still Helm 2's (web): convert them to Helm 3 first");
+        assertThat(early.refusal()).hasValue("1 release is still Helm 2's (web): convert it to Helm 3 first");
         assertThat(awaitFinished(executor.start(plan(tiller, Optional.empty(), 0), tiller, ADMIN).id()).state())
                 .isEqualTo(RemediationRun.State.DONE);
         await().atMost(Duration.ofSeconds(20)).until(() -> tillerNow(ns).records().isEmpty());

@@ -103,13 +103,15 @@ class RouteAccessIT {
         POLICY.put("POST /tillers/{cluster}/{namespace}/{name}/client-certificates",
                 new Entry("/tillers/prod-eu/payments-tiller/tiller-deploy/client-certificates",
                         Set.of(Person.PLATFORM_ADMIN, Person.TEAM_LEAD, Person.TEAM_MEMBER)));
-        POLICY.put("GET /remediations/migrate-storage-to-secrets",
-                new Entry("/remediations/migrate-storage-to-secrets?team=payments", ANY_ROLE));
-        POLICY.put("POST /remediations/migrate-storage-to-secrets",
+        POLICY.put("GET /remediations/{remediation}",
+                new Entry("/remediations/migrate-to-helm3?team=payments", ANY_ROLE));
+        POLICY.put("POST /remediations/{remediation}",
                 new Entry("/remediations/migrate-storage-to-secrets?team=payments", ANY_ROLE));
         POLICY.put("GET /remediation-runs/{id}", new Entry("/remediation-runs/none", ANY_ROLE));
         POLICY.put("POST /remediation-runs/{id}/rollback", new Entry("/remediation-runs/none/rollback", ANY_ROLE));
         POLICY.put("POST /remediation-runs/{id}/resume", new Entry("/remediation-runs/none/resume", ANY_ROLE));
+        POLICY.put("POST /remediation-runs/{id}/undo-conversion",
+                new Entry("/remediation-runs/none/undo-conversion", ANY_ROLE));
         POLICY.put("POST /remediation-runs/{id}/delete-backups",
                 new Entry("/remediation-runs/none/delete-backups", ANY_ROLE));
         POLICY.put("GET /no-access", new Entry("/no-access", Set.of(Person.NO_ROLE, Person.PLATFORM_ADMIN,
