@@ -121,21 +121,30 @@ class FleetController {
         model.addAttribute("findingsBySeverity", bySeverity);
         model.addAttribute("byCheck", byCheck(matching));
         model.addAttribute("severityChart", SeverityChart.of(bySeverity));
-        addWayOut(viewer, view, clusters, model);
+        addWayOut(viewer, view, model);
         // Posture over time covers whole clusters: for those who may see whole clusters.
         if (viewer.seesEverything()) {
             Instant now = clock.instant();
-            model.addAttribute("postureChart", PostureChart.of(
-                    clusters.stream().map(row -> history.since(row.cluster().id(), now.minus(POSTURE_WINDOW))).toList(),
+            List<List<PostureHistory.Sample>> samples = clusters.stream()
+                    .map(row -> history.since(row.cluster().id(), now.minus(POSTURE_WINDOW))).toList();
+            model.addAttribute("postureChart", PostureChart.of(samples,
                     clusters.stream().map(row -> row.cluster().displayName()).toList(), now, POSTURE_WINDOW));
+            model.addAttribute("wayOutThen", samples.stream().map(FleetController::earliestWayOut).toList());
         }
+    }
+
+    /** A cluster's way out as its earliest sample of the window recorded it, in words; null when none did. */
+    private static String earliestWayOut(List<PostureHistory.Sample> samples) {
+        return samples.stream().filter(sample -> sample.helm2Releases() != null).findFirst()
+                .map(sample -> sample.helm2Releases() + " on Helm 2, " + sample.helm3Releases() + " on Helm 3 ("
+                        + SAMPLE_TIME.format(sample.takenAt()) + ")").orElse(null);
     }
 
     /**
      * The way off Helm 2 for what the viewer sees: converted releases of Tillers (or teams) they may see, Helm 3
-     * releases in namespaces they may see; and, for those who see whole clusters, where each stood a week ago.
+     * releases in namespaces they may see (for those who see whole clusters, the posture samples add where each stood).
      */
-    private void addWayOut(Viewer viewer, FleetView view, List<ClusterRow> clusters, Model model) {
+    private void addWayOut(Viewer viewer, FleetView view, Model model) {
         var all = converted.converted();
         java.util.function.Predicate<ConvertedReleases.Converted> visible = c -> view.tiller(c.tillerId()).isPresent()
                 || visibility.maySeeOwnedBy(viewer, Optional.ofNullable(c.team()));
@@ -146,13 +155,6 @@ class FleetController {
         model.addAttribute("wayOut", perCluster);
         model.addAttribute("wayOutTotal", WayOut.total("all", perCluster));
         model.addAttribute("wayOutTeams", WayOut.perTeam(view, helm3, all, visible, namespaces, teams));
-        if (viewer.seesEverything()) {
-            Instant since = clock.instant().minus(POSTURE_WINDOW);
-            model.addAttribute("wayOutThen", clusters.stream().map(row -> history.since(row.cluster().id(), since).stream()
-                    .filter(sample -> sample.helm2Releases() != null).findFirst()
-                    .map(sample -> sample.helm2Releases() + " on Helm 2, " + sample.helm3Releases() + " on Helm 3 ("
-                            + SAMPLE_TIME.format(sample.takenAt()) + ")").orElse(null)).toList());
-        }
     }
 
     /**
