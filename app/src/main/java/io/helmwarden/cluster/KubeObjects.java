@@ -57,12 +57,16 @@ public final class KubeObjects<T extends HasMetadata> {
 
     /** Creates the object unless one of its name exists; false when one did (the caller compares). */
     public boolean createIfAbsent(T object) {
+        return createNew(object).isPresent();
+    }
+
+    /** The object as created (with its uid and resourceVersion), or empty when one of its name exists. */
+    public Optional<T> createNew(T object) {
         try {
-            create(object);
-            return true;
+            return Optional.of(create(object));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                return false;
+                return Optional.empty();
             }
             throw e;
         }

@@ -29,6 +29,8 @@ record Helm2History(String release, List<Revision> revisions) {
     /** Labels Helm Warden puts on v2 records it handed over to Helm 3: Tiller no longer lists them. */
     static final String HANDED_OVER_OWNER = "HELM-WARDEN-CONVERTED";
     static final String CONVERSION_RUN_LABEL = "helm-warden.io/converted-by-run";
+    /** Up to this many releases are read by name; more are read in one list. */
+    private static final int FEW = 10;
 
     /**
      * @param record  the object's name
@@ -48,13 +50,15 @@ record Helm2History(String release, List<Revision> revisions) {
      */
     static Map<String, Helm2History> read(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage,
             List<String> releases, String owner) {
-        Map<String, List<Revision>> byRelease = new TreeMap<>();
+        // A few releases are asked for by name; more (a whole Tiller) in one list, kept to those named.
         List<Map<String, String>> selectors = new ArrayList<>();
-        if (releases.isEmpty()) {
+        if (releases.isEmpty() || releases.size() > FEW) {
             selectors.add(Map.of(ReleaseRecords.OWNER_LABEL, owner));
         } else {
             releases.forEach(name -> selectors.add(Map.of(ReleaseRecords.OWNER_LABEL, owner, ReleaseRecords.NAME_LABEL, name)));
         }
+        java.util.Set<String> wanted = java.util.Set.copyOf(releases);
+        Map<String, List<Revision>> byRelease = new TreeMap<>();
         for (Map<String, String> labels : selectors) {
             List<? extends HasMetadata> objects = storage == ReleaseStorage.SECRET
                     ? cluster.secrets().list(storageNamespace, labels) : cluster.configMaps().list(storageNamespace, labels);
@@ -62,7 +66,9 @@ record Helm2History(String release, List<Revision> revisions) {
                 Map<String, String> objectLabels = object.getMetadata().getLabels() == null ? Map.of()
                         : object.getMetadata().getLabels();
                 String name = objectLabels.getOrDefault(ReleaseRecords.NAME_LABEL, object.getMetadata().getName());
-                byRelease.computeIfAbsent(name, k -> new ArrayList<>()).add(revision(object, objectLabels));
+                if (wanted.isEmpty() || wanted.contains(name)) {
+                    byRelease.computeIfAbsent(name, k -> new ArrayList<>()).add(revision(object, objectLabels));
+                }
             }
         }
         Map<String, Helm2History> histories = new TreeMap<>();

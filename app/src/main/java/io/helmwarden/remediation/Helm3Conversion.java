@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -96,45 +97,56 @@ final class Helm3Conversion {
     }
 
     /**
-     * Writes each release's Helm 3 records, oldest revision first. A Secret of ours from before a crash is compared
-     * and entered in the ledger; any other in the way stops the run, and what this run wrote is removed again.
+     * Writes each release's Helm 3 records, oldest revision first, {@value StorageMigration#PARALLEL_WRITES} releases
+     * at a time. A Secret of ours from before a crash is compared and entered in the ledger; any other in the way stops
+     * the run, and what this run wrote is removed again.
      */
     String convert() {
-        int written = 0;
-        int found = 0;
+        AtomicInteger written = new AtomicInteger();
+        AtomicInteger found = new AtomicInteger();
+        AtomicInteger progress = new AtomicInteger();
         try {
-            for (Helm2History history : histories(ReleaseRecords.OWNER_TILLER).values()) {
+            StorageMigration.inParallel(List.copyOf(histories(ReleaseRecords.OWNER_TILLER).values()), history -> {
                 String namespace = Helm3Survey.targetNamespace(history);
                 requireListed(namespace, history.release());
                 for (Helm2History.Revision revision : window(history)) {
-                    Helm3Survey.Converted converted = Helm3Survey.convert(revision.decoded().orElseThrow(() ->
-                            new StepFailed("record " + revision.record() + " no longer decodes")));
-                    Secret secret = Helm3Records.secret(namespace, history.release(), revision.revision(),
-                            converted.json().status(), converted.payload(), Instant.now(),
-                            Map.of(RUN_ANNOTATION, run.id(), SOURCE_ANNOTATION, run.storageNamespace() + "/"
-                                    + revision.record()));
-                    if (cluster.secrets().createIfAbsent(secret)) {
-                        written++;
-                    } else {
-                        found++;
-                    }
-                    Secret stored = cluster.secrets().require(namespace, secret.getMetadata().getName());
-                    if (!ours(stored) || !sameRelease(stored, converted.json().release())) {
-                        throw new StepFailed("Secret " + namespace + "/" + secret.getMetadata().getName()
-                                + " appeared during the run and is not this conversion's: not overwritten");
-                    }
-                    ledger.written(run, namespace, history.release(), revision.revision(), converted.json().status(),
-                            stored.getMetadata().getUid(), stored.getMetadata().getResourceVersion());
-                    faults.reached("converted " + (written + found));
-                    if ((written + found) % 50 == 49) {
+                    write(history.release(), namespace, revision, written, found);
+                    int done = progress.incrementAndGet();
+                    faults.reached("converted " + done);
+                    if (done % 50 == 49) {
                         runs.touch(run.id());
                     }
                 }
-            }
+            });
         } catch (StepFailed e) {
             throw new StepFailed(e.getMessage() + "; " + removeWritten());
         }
-        return written + " Helm 3 records written" + (found > 0 ? ", " + found + " already written by this run" : "");
+        return written.get() + " Helm 3 records written" + (found.get() > 0 ? ", " + found.get()
+                + " already written by this run" : "");
+    }
+
+    private void write(String release, String namespace, Helm2History.Revision revision, AtomicInteger written,
+            AtomicInteger found) {
+        Helm3Survey.Converted converted = Helm3Survey.convert(revision.decoded().orElseThrow(() ->
+                new StepFailed("record " + revision.record() + " no longer decodes")));
+        Secret secret = Helm3Records.secret(namespace, release, revision.revision(), converted.json().status(),
+                converted.payload(), Instant.now(), Map.of(RUN_ANNOTATION, run.id(), SOURCE_ANNOTATION,
+                        run.storageNamespace() + "/" + revision.record()));
+        Secret stored = cluster.secrets().createNew(secret).map(created -> {
+            written.incrementAndGet();
+            return created;
+        }).orElseGet(() -> {
+            // There already: ours from before a crash (then the same), or someone else's (then never overwritten).
+            Secret existing = cluster.secrets().require(namespace, secret.getMetadata().getName());
+            if (!ours(existing) || !sameRelease(existing, converted.json().release())) {
+                throw new StepFailed("Secret " + namespace + "/" + secret.getMetadata().getName()
+                        + " appeared during the run and is not this conversion's: not overwritten");
+            }
+            found.incrementAndGet();
+            return existing;
+        });
+        ledger.written(run, namespace, release, revision.revision(), converted.json().status(),
+                stored.getMetadata().getUid(), stored.getMetadata().getResourceVersion());
     }
 
     /**
@@ -144,36 +156,39 @@ final class Helm3Conversion {
     String verify() {
         Map<String, Helm2History> histories = histories(ReleaseRecords.OWNER_TILLER);
         List<Helm3Ledger.Entry> entries = ledger.forRun(run.id()).stream().filter(e -> !e.reverted()).toList();
-        List<String> problems = new ArrayList<>();
-        for (Helm3Ledger.Entry entry : entries) {
-            String name = Helm3Records.secretName(entry.release(), entry.revision());
-            var secret = cluster.secrets().get(entry.namespace(), name);
-            if (secret.isEmpty()) {
-                problems.add(name + " is gone");
-                continue;
-            }
-            Helm2History history = histories.get(entry.release());
-            var source = history == null ? null : history.revisions().stream()
-                    .filter(r -> r.revision() == entry.revision()).findFirst().orElse(null);
-            if (source == null || source.decoded().isEmpty()) {
-                problems.add(name + ": its Helm 2 revision is no longer in Tiller's storage");
-                continue;
-            }
-            JsonNode expected = Helm3Survey.convert(source.decoded().get()).json().release();
-            problems.addAll(disagreements(secret.get(), entry, expected));
-        }
         Map<String, List<Helm3Ledger.Entry>> byRelease = entries.stream().collect(Collectors.groupingBy(
                 e -> e.namespace() + "/" + e.release(), LinkedHashMap::new, Collectors.toList()));
-        byRelease.forEach((key, written) -> {
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        StorageMigration.inParallel(List.copyOf(byRelease.values()), written -> {
             String namespace = written.get(0).namespace();
             String release = written.get(0).release();
-            Set<String> ours = written.stream().map(e -> Helm3Records.secretName(e.release(), e.revision()))
-                    .collect(Collectors.toSet());
-            helm3History(namespace, release).stream().filter(name -> !ours.contains(name))
+            // One read per release: its whole Helm 3 history, ours and anything that joined it.
+            Map<String, Secret> history = cluster.secrets().list(namespace, Map.of(Helm3Records.OWNER,
+                    Helm3Records.OWNER_HELM, Helm3Records.NAME, release)).stream()
+                    .collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
+            Set<String> ours = new java.util.HashSet<>();
+            for (Helm3Ledger.Entry entry : written) {
+                String name = Helm3Records.secretName(entry.release(), entry.revision());
+                ours.add(name);
+                Secret secret = history.get(name);
+                Helm2History source = histories.get(release);
+                var revision = source == null ? null : source.revisions().stream()
+                        .filter(r -> r.revision() == entry.revision()).findFirst().orElse(null);
+                if (secret == null) {
+                    problems.add(name + " is gone");
+                } else if (revision == null || revision.decoded().isEmpty()) {
+                    problems.add(name + ": its Helm 2 revision is no longer in Tiller's storage");
+                } else {
+                    problems.addAll(disagreements(secret, entry,
+                            Helm3Survey.convert(revision.decoded().get()).json().release()));
+                }
+            }
+            history.keySet().stream().filter(name -> !ours.contains(name)).sorted()
                     .forEach(name -> problems.add(name + " joined the history of " + release + " during the run"));
         });
         if (!problems.isEmpty()) {
-            throw new StepFailed("verification failed: " + String.join("; ", problems) + "; " + removeWritten());
+            throw new StepFailed("verification failed: " + String.join("; ", problems.stream().sorted().toList()) + "; "
+                    + removeWritten());
         }
         return entries.size() + " Helm 3 records read back: unchanged, labels agreeing with the JSON, the JSON equal to"
                 + " its Helm 2 revision converted again, no other revision in their histories";
@@ -280,27 +295,50 @@ final class Helm3Conversion {
     private List<Helm3Survey.ReleaseConversion> surveys(String owner) {
         List<Helm3Survey.ReleaseConversion> surveys = new ArrayList<>();
         int max = parameters.text(Key.MAX_REVISIONS).map(Integer::parseInt).orElse(0);
+        Targets targets = new Targets(cluster);
         for (Helm2History history : histories(owner).values()) {
-            surveys.add(Helm3Survey.of(history, max, facts(cluster, history)));
+            surveys.add(Helm3Survey.of(history, max, targets.facts(history)));
         }
         return surveys;
     }
 
-    /** What the survey needs to know about where a release lands. */
-    static Helm3Survey.Facts facts(ClusterObjects cluster, Helm2History history) {
-        String namespace = Helm3Survey.targetNamespace(history);
-        if (namespace.isEmpty()) {
-            return new Helm3Survey.Facts(false, List.of(), cluster::serves, java.util.Optional.empty());
+    /**
+     * What the survey needs to know about where releases land, read once per namespace: whether it exists, and the
+     * Helm 3 records already in it by release name.
+     */
+    static final class Targets {
+        private final ClusterObjects cluster;
+        private final Map<String, Boolean> exists = new java.util.HashMap<>();
+        private final Map<String, Map<String, List<String>>> existing = new java.util.HashMap<>();
+
+        Targets(ClusterObjects cluster) {
+            this.cluster = cluster;
         }
-        boolean exists = cluster.namespaceExists(namespace).orElse(true);
-        List<String> existing = new ArrayList<>();
-        if (exists) {
-            Map<String, String> labels = Map.of(Helm3Records.OWNER, Helm3Records.OWNER_HELM, Helm3Records.NAME,
-                    history.release());
-            cluster.secrets().list(namespace, labels).forEach(s -> existing.add("Secret " + s.getMetadata().getName()));
-            cluster.configMaps().list(namespace, labels).forEach(c -> existing.add("ConfigMap " + c.getMetadata().getName()));
+
+        Helm3Survey.Facts facts(Helm2History history) {
+            String namespace = Helm3Survey.targetNamespace(history);
+            if (namespace.isEmpty()) {
+                return new Helm3Survey.Facts(false, List.of(), cluster::serves, java.util.Optional.empty());
+            }
+            boolean there = exists.computeIfAbsent(namespace, ns -> cluster.namespaceExists(ns).orElse(true));
+            List<String> helm3 = there ? existing.computeIfAbsent(namespace, this::helm3Records)
+                    .getOrDefault(history.release(), List.of()) : List.of();
+            return new Helm3Survey.Facts(there, helm3, cluster::serves, java.util.Optional.empty());
         }
-        return new Helm3Survey.Facts(exists, List.copyOf(existing), cluster::serves, java.util.Optional.empty());
+
+        private Map<String, List<String>> helm3Records(String namespace) {
+            Map<String, List<String>> byName = new java.util.HashMap<>();
+            Map<String, String> labels = Map.of(Helm3Records.OWNER, Helm3Records.OWNER_HELM);
+            cluster.secrets().list(namespace, labels).forEach(s -> byName.computeIfAbsent(release(s), k -> new ArrayList<>())
+                    .add("Secret " + s.getMetadata().getName()));
+            cluster.configMaps().list(namespace, labels).forEach(c -> byName.computeIfAbsent(release(c), k -> new ArrayList<>())
+                    .add("ConfigMap " + c.getMetadata().getName()));
+            return byName;
+        }
+
+        private static String release(HasMetadata record) {
+            return labels(record).getOrDefault(Helm3Records.NAME, "");
+        }
     }
 
     private Map<String, Helm2History> histories(String owner) {

@@ -88,11 +88,12 @@ public class Helm3Conversions {
                     + "): convert them release by release from the Tiller's page");
         }
         List<Helm3Survey.ReleaseConversion> releases = new ArrayList<>();
+        Helm3Conversion.Targets targets = new Helm3Conversion.Targets(cluster);
         for (Helm2History history : histories.values()) {
             // A payload names its own namespace: nothing is read in one that is not the Tiller's team's.
             String namespace = Helm3Survey.targetNamespace(history);
             Optional<String> owner = teams.owner(tiller.cluster(), namespace).map(Team::id);
-            var facts = namespace.isEmpty() || owner.equals(tiller.team()) ? Helm3Conversion.facts(cluster, history)
+            var facts = namespace.isEmpty() || owner.equals(tiller.team()) ? targets.facts(history)
                     : Helm3Survey.Facts.outside("namespace " + namespace + " is " + owner.map(t -> "team " + t + "'s")
                             .orElse("no team's") + ", not the Tiller's team's: Helm Warden writes nothing outside it",
                             cluster::serves);

@@ -46,7 +46,7 @@ final class StorageMigration {
     static final Map<String, String> RECORD_LABELS = Map.of("OWNER", "TILLER");
     private static final Duration QUIESCE_TIMEOUT = Duration.ofMinutes(5);
     /** Writes in flight while copying: far below an API server's default limit of 200 mutating requests. */
-    private static final int PARALLEL_WRITES = 16;
+    static final int PARALLEL_WRITES = 16;
     private static final int PAGE = 100;
 
     private final ClusterObjects cluster;
@@ -217,7 +217,7 @@ final class StorageMigration {
      * Runs the action for every item with {@value #PARALLEL_WRITES} in flight; the first failure stops the
      * rest and is thrown as it was (an Error stays an Error: a crash is not a step failure).
      */
-    private static <T> void inParallel(List<T> items, Consumer<T> action) {
+    static <T> void inParallel(List<T> items, Consumer<T> action) {
         if (items.isEmpty()) {
             return;
         }

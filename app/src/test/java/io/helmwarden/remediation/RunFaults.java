@@ -82,12 +82,17 @@ final class RunFaults {
         Deque<Fault> pending = new ArrayDeque<>(faults);
         List<Thread> restarts = new ArrayList<>();
         AtomicInteger struck = new AtomicInteger();
+        Object lock = new Object();
         executor.faults = point -> {
-            Fault next = pending.peek();
-            if (next == null || !next.point().equals(point)) {
-                return;
+            // Steps may reach their points from several threads (parallel writes): one fault strikes once.
+            Fault next;
+            synchronized (lock) {
+                next = pending.peek();
+                if (next == null || !next.point().equals(point)) {
+                    return;
+                }
+                pending.poll();
             }
-            pending.poll();
             struck.incrementAndGet();
             if (next.kind() == Kind.APP_CRASH) {
                 crashes.incrementAndGet();
