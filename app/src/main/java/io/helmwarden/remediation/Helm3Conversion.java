@@ -180,7 +180,7 @@ final class Helm3Conversion {
                     problems.add(name + ": its Helm 2 revision is no longer in Tiller's storage");
                 } else {
                     problems.addAll(disagreements(secret, entry,
-                            Helm3Survey.convert(revision.decoded().get()).json().release()));
+                            io.helmwarden.release.Helm2To3.convert(revision.decoded().get()).release()));
                 }
             }
             history.keySet().stream().filter(name -> !ours.contains(name)).sorted()
@@ -196,14 +196,10 @@ final class Helm3Conversion {
 
     /** Tiller stops listing the converted revisions: each record keeps its payload, with an owner Tiller ignores. */
     String handOver() {
-        int relabelled = 0;
-        for (Helm2History history : histories(ReleaseRecords.OWNER_TILLER).values()) {
-            for (Helm2History.Revision revision : history.revisions()) {
-                relabel(revision.object(), Helm2History.handedOver(labels(revision.object()), run.id()));
-                relabelled++;
-            }
-        }
-        return relabelled + " Helm 2 records kept as backups, labelled OWNER=" + Helm2History.HANDED_OVER_OWNER
+        List<HasMetadata> records = histories(ReleaseRecords.OWNER_TILLER).values().stream()
+                .flatMap(history -> history.revisions().stream().map(Helm2History.Revision::object)).toList();
+        StorageMigration.inParallel(records, record -> relabel(record, Helm2History.handedOver(labels(record), run.id())));
+        return records.size() + " Helm 2 records kept as backups, labelled OWNER=" + Helm2History.HANDED_OVER_OWNER
                 + " (Tiller no longer lists them; an undo gives them back)";
     }
 
