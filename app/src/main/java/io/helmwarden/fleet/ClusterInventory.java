@@ -27,8 +27,17 @@ public record ClusterInventory(String clusterId, String displayName, boolean syn
                 Posture.mean(kept.stream().map(TillerState::score).toList()));
     }
 
-    /** A Tiller with its findings and posture score. */
-    public record TillerState(Tiller tiller, List<Finding> findings, int score) {
+    /**
+     * A Tiller with its findings and posture score.
+     *
+     * @param releases how many releases its records hold (the way out counts them on every Fleet page: once here)
+     */
+    public record TillerState(Tiller tiller, List<Finding> findings, int score, int releases) {
+
+        public TillerState(Tiller tiller, List<Finding> findings, int score) {
+            this(tiller, findings, score, (int) tiller.records().stream()
+                    .map(io.helmwarden.inventory.ReleaseRecord::release).distinct().count());
+        }
 
         public long openFindings() {
             return findings.stream().filter(finding -> !finding.exempt()).count();

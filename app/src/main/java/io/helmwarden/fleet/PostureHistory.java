@@ -89,7 +89,7 @@ public class PostureHistory {
                 inventory.score().isPresent() ? inventory.score().getAsInt() : null, inventory.tillers().size(),
                 count(open, Severity.CRITICAL), count(open, Severity.HIGH), count(open, Severity.MEDIUM),
                 count(open, Severity.LOW),
-                WayOut.helm2Releases(inventory.tillers().stream().map(ClusterInventory.TillerState::tiller).toList()),
+                WayOut.helm2Releases(inventory.tillers()),
                 (int) inventory.helm3Releases().stream().map(r -> r.namespace() + "/" + r.name()).distinct().count());
     }
 

@@ -1,7 +1,5 @@
 package io.helmwarden.fleet;
 
-import io.helmwarden.inventory.ReleaseRecord;
-import io.helmwarden.inventory.Tiller;
 import io.helmwarden.tenancy.Teams;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +29,7 @@ public record WayOut(String label, int tillers, int helm2Releases, int converted
         List<WayOut> rows = new ArrayList<>();
         for (var cluster : view.clusters()) {
             var inventory = view.inventory(cluster.id());
-            List<Tiller> tillers = inventory.map(i -> i.tillers().stream().map(ClusterInventory.TillerState::tiller).toList())
-                    .orElse(List.of());
+            List<ClusterInventory.TillerState> tillers = inventory.map(ClusterInventory::tillers).orElse(List.of());
             long helm3Releases = helm3.apply(cluster.id()).stream().filter(r -> namespaces.maySee(cluster.id(), r.namespace()))
                     .map(r -> r.namespace() + "/" + r.name()).distinct().count();
             long ours = converted.stream().filter(visible).filter(c -> c.cluster().equals(cluster.id())).count();
@@ -46,8 +43,8 @@ public record WayOut(String label, int tillers, int helm2Releases, int converted
             List<ConvertedReleases.Converted> converted, Predicate<ConvertedReleases.Converted> visible,
             NamespaceFilter namespaces, Teams teams) {
         Function<java.util.Optional<String>, String> label = team -> team.orElse("unowned");
-        Map<String, List<Tiller>> tillers = view.tillers().stream().map(ClusterInventory.TillerState::tiller)
-                .collect(Collectors.groupingBy(t -> label.apply(t.team()), TreeMap::new, Collectors.toList()));
+        Map<String, List<ClusterInventory.TillerState>> tillers = view.tillers().stream()
+                .collect(Collectors.groupingBy(t -> label.apply(t.tiller().team()), TreeMap::new, Collectors.toList()));
         Map<String, Set<String>> helm3 = new TreeMap<>();
         for (var cluster : view.clusters()) {
             helm3Of.apply(cluster.id()).stream().filter(r -> namespaces.maySee(cluster.id(), r.namespace()))
@@ -72,10 +69,9 @@ public record WayOut(String label, int tillers, int helm2Releases, int converted
                 rows.stream().mapToInt(WayOut::helm3Releases).sum());
     }
 
-    /** Distinct releases the Tillers list (a DELETED but unpurged release is still Helm 2's). */
-    static int helm2Releases(List<Tiller> tillers) {
-        return (int) tillers.stream().flatMap(t -> t.records().stream().map(ReleaseRecord::release).distinct()
-                .map(release -> t.id() + "/" + release)).distinct().count();
+    /** The releases the Tillers list, each Tiller's own (a DELETED but unpurged release is still Helm 2's). */
+    static int helm2Releases(List<ClusterInventory.TillerState> tillers) {
+        return tillers.stream().mapToInt(ClusterInventory.TillerState::releases).sum();
     }
 
     /** Which namespaces' Helm 3 releases the viewer may count. */

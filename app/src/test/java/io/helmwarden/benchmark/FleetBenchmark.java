@@ -483,7 +483,22 @@ public final class FleetBenchmark {
                         Instant.parse("2020-01-01T00:00:00Z")));
             }
         }
-        parallel(records, 16, record -> admin.configMaps().inNamespace(tillerNs).resource(record).create());
+        // The API server is busy with the fleet's watches: a create that times out is tried again.
+        parallel(records, 8, record -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    admin.configMaps().inNamespace(tillerNs).resource(record).create();
+                    return;
+                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                    if (e.getCode() == 409) {
+                        return;
+                    }
+                    if (attempt == 5) {
+                        throw e;
+                    }
+                }
+            }
+        });
         FleetState fleet = app.getBean(FleetState.class);
         String tillerId = "bench/" + tillerNs + "/tiller-deploy";
         while (fleet.tiller(tillerId).map(s -> s.tiller().records().size() != records.size()).orElse(true)) {

@@ -136,6 +136,31 @@ class TillerRemediationControllerSliceTest extends WebSliceTest {
         assertThat(anonymous.getHeader("Location")).contains("/oauth2/authorization/");
     }
 
+    @Test
+    void aConversionPreviewShowsWhatHelm3WillHoldAndRefusesOddChoices() throws Exception {
+        var web = new io.helmwarden.remediation.Helm3Survey.ReleaseConversion("web", "payments-tiller", List.of(
+                new io.helmwarden.remediation.Helm3Survey.RevisionConversion(1, "sh.helm.release.v1.web.v1", "superseded", 1468),
+                new io.helmwarden.remediation.Helm3Survey.RevisionConversion(2, "sh.helm.release.v1.web.v2", "deployed", 1472)),
+                List.of(), List.of(), List.of("the chart's tillerVersion constraint >=2.10.0"), List.of());
+        var blocked = new io.helmwarden.remediation.Helm3Survey.ReleaseConversion("db", "payments-tiller", List.of(),
+                List.of(), List.of("the newest revision (3) is pending-upgrade: Helm 3 would refuse every operation on it"),
+                List.of(), List.of());
+        given(conversions.survey(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.eq(Optional.empty()),
+                org.mockito.ArgumentMatchers.eq(0))).willReturn(new io.helmwarden.remediation.Helm3Survey.Preview(
+                List.of(blocked, web), 0, Optional.empty()));
+        String page = body(PAYMENTS + "/remediations/migrate-to-helm3", lead("payments"), 200);
+        assertThat(heading(page)).isEqualTo("Convert releases to Helm 3 on lab/payments-tiller/tiller-deploy");
+        assertThat(text(page, "<section", "section")).contains("What Helm 3 will hold");
+        assertThat(page).contains("<code>sh.helm.release.v1.web.v2</code>", "1,472 bytes",
+                        "Not carried: the chart&#39;s tillerVersion constraint &gt;=2.10.0",
+                        "Cannot run: db: the newest revision (3) is pending-upgrade")
+                .contains("href=\"" + PAYMENTS + "/remediations/migrate-to-helm3?release=web&amp;revisions=0\"")
+                .doesNotContain("data-testid=\"run-remediation\"");
+        // A release name is a label value, nothing else; a count is a count.
+        body(PAYMENTS + "/remediations/migrate-to-helm3?release=web,OWNER%3Dx", lead("payments"), 400);
+        body(PAYMENTS + "/remediations/migrate-to-helm3?revisions=-1", lead("payments"), 400);
+    }
+
     private ClusterInventory.TillerState tillerState(String namespace) {
         return tillerState(namespace, teams, null, NOW, List.of());
     }
