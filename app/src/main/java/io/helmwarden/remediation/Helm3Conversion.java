@@ -86,8 +86,9 @@ final class Helm3Conversion {
 
     String quiesce() {
         // An undo restores the replicas the Tiller had before its conversion, not the 0 a failed one left.
-        if (parameters.text(Key.CONVERSION_RUN).isPresent() && conversion().originalReplicas() != null) {
-            runs.originalReplicas(run.id(), conversion().originalReplicas());
+        Integer before = parameters.text(Key.CONVERSION_RUN).isPresent() ? conversion().originalReplicas() : null;
+        if (before != null) {
+            runs.originalReplicas(run.id(), before);
         }
         return new StorageMigration(context).quiesce();
     }
@@ -351,11 +352,6 @@ final class Helm3Conversion {
         if (!parameters.list(Key.NAMESPACES).contains(namespace)) {
             throw new StepFailed(release + " now targets namespace " + namespace + ", which the preview did not list");
         }
-    }
-
-    private List<String> helm3History(String namespace, String release) {
-        return cluster.secrets().list(namespace, Map.of(Helm3Records.OWNER, Helm3Records.OWNER_HELM, Helm3Records.NAME,
-                release)).stream().map(s -> s.getMetadata().getName()).sorted().toList();
     }
 
     private List<String> disagreements(Secret secret, Helm3Ledger.Entry entry, JsonNode expected) {
