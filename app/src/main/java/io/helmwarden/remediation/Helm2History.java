@@ -11,12 +11,15 @@ import io.helmwarden.release.ReleaseRecords;
 import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.release.hapi.release.Release;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * One Helm 2 release's stored revisions as Tiller keeps them in its storage namespace, decoded: the input of a
@@ -29,8 +32,8 @@ record Helm2History(String release, List<Revision> revisions) {
     /** Labels Helm Warden puts on v2 records it handed over to Helm 3: Tiller no longer lists them. */
     static final String HANDED_OVER_OWNER = "HELM-WARDEN-CONVERTED";
     static final String CONVERSION_RUN_LABEL = "helm-warden.io/converted-by-run";
-    /** Up to this many releases are read by name; more are read in one list. */
-    private static final int FEW = 10;
+    /** Records listed per request when only their names are wanted. */
+    private static final int PAGE = 250;
 
     /**
      * @param record  the object's name
@@ -45,38 +48,59 @@ record Helm2History(String release, List<Revision> revisions) {
     }
 
     /**
-     * Every release's history in a storage namespace (or only the named releases), read with the owner label given:
-     * {@code TILLER} for records Tiller reads, {@link #HANDED_OVER_OWNER} for those a conversion handed over.
+     * The names of the releases in a storage namespace with the owner label given ({@code TILLER} for records Tiller
+     * reads, {@link #HANDED_OVER_OWNER} for those a conversion handed over), read a page at a time: only names are
+     * kept, so a Tiller of any size costs one page of payloads in memory.
      */
-    static Map<String, Helm2History> read(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage,
-            List<String> releases, String owner) {
-        // A few releases are asked for by name; more (a whole Tiller) in one list, kept to those named.
-        List<Map<String, String>> selectors = new ArrayList<>();
-        if (releases.isEmpty() || releases.size() > FEW) {
-            selectors.add(Map.of(ReleaseRecords.OWNER_LABEL, owner));
+    static SortedSet<String> releases(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage, String owner) {
+        SortedSet<String> names = new TreeSet<>();
+        Consumer<List<? extends HasMetadata>> page = objects -> objects.forEach(object -> names.add(name(object)));
+        Map<String, String> labels = Map.of(ReleaseRecords.OWNER_LABEL, owner);
+        if (storage == ReleaseStorage.SECRET) {
+            cluster.secrets().forEachPage(storageNamespace, labels, PAGE, page::accept);
         } else {
-            releases.forEach(name -> selectors.add(Map.of(ReleaseRecords.OWNER_LABEL, owner, ReleaseRecords.NAME_LABEL, name)));
+            cluster.configMaps().forEachPage(storageNamespace, labels, PAGE, page::accept);
         }
-        java.util.Set<String> wanted = java.util.Set.copyOf(releases);
-        Map<String, List<Revision>> byRelease = new TreeMap<>();
-        for (Map<String, String> labels : selectors) {
-            List<? extends HasMetadata> objects = storage == ReleaseStorage.SECRET
-                    ? cluster.secrets().list(storageNamespace, labels) : cluster.configMaps().list(storageNamespace, labels);
-            for (HasMetadata object : objects) {
-                Map<String, String> objectLabels = object.getMetadata().getLabels() == null ? Map.of()
-                        : object.getMetadata().getLabels();
-                String name = objectLabels.getOrDefault(ReleaseRecords.NAME_LABEL, object.getMetadata().getName());
-                if (wanted.isEmpty() || wanted.contains(name)) {
-                    byRelease.computeIfAbsent(name, k -> new ArrayList<>()).add(revision(object, objectLabels));
-                }
-            }
+        return names;
+    }
+
+    /**
+     * One release's history, decoded. A record Tiller wrote without a NAME label is known by its object name (as the
+     * inventory shows it) and read by that name.
+     */
+    static Helm2History read(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage, String release,
+            String owner) {
+        Map<String, String> selector = Map.of(ReleaseRecords.OWNER_LABEL, owner, ReleaseRecords.NAME_LABEL, release);
+        List<? extends HasMetadata> objects = storage == ReleaseStorage.SECRET
+                ? cluster.secrets().list(storageNamespace, selector) : cluster.configMaps().list(storageNamespace, selector);
+        if (objects.isEmpty()) {
+            Optional<? extends HasMetadata> unnamed = (storage == ReleaseStorage.SECRET
+                    ? cluster.secrets().get(storageNamespace, release) : cluster.configMaps().get(storageNamespace, release))
+                    .filter(object -> owner.equals(labels(object).get(ReleaseRecords.OWNER_LABEL))
+                            && !labels(object).containsKey(ReleaseRecords.NAME_LABEL));
+            objects = unnamed.stream().toList();
         }
-        Map<String, Helm2History> histories = new TreeMap<>();
-        byRelease.forEach((name, revisions) -> {
-            revisions.sort(Comparator.comparingInt(Revision::revision));
-            histories.put(name, new Helm2History(name, List.copyOf(revisions)));
-        });
-        return histories;
+        List<Revision> revisions = new ArrayList<>(objects.stream().map(object -> revision(object, labels(object))).toList());
+        revisions.sort(Comparator.comparingInt(Revision::revision));
+        return new Helm2History(release, List.copyOf(revisions));
+    }
+
+    /**
+     * Reads each release's history and hands it on, {@value StorageMigration#PARALLEL_WRITES} releases at a time:
+     * memory holds the histories in flight, not the Tiller's. A release with no record left is handed on empty.
+     */
+    static void forEach(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage,
+            Collection<String> releases, String owner, Consumer<Helm2History> action) {
+        StorageMigration.inParallel(List.copyOf(releases),
+                release -> action.accept(read(cluster, storageNamespace, storage, release, owner)));
+    }
+
+    private static String name(HasMetadata object) {
+        return labels(object).getOrDefault(ReleaseRecords.NAME_LABEL, object.getMetadata().getName());
+    }
+
+    private static Map<String, String> labels(HasMetadata object) {
+        return object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
     }
 
     private static Revision revision(HasMetadata object, Map<String, String> labels) {

@@ -107,7 +107,10 @@ final class Helm3Conversion {
         AtomicInteger found = new AtomicInteger();
         AtomicInteger progress = new AtomicInteger();
         try {
-            StorageMigration.inParallel(List.copyOf(histories(ReleaseRecords.OWNER_TILLER).values()), history -> {
+            eachHistory(ReleaseRecords.OWNER_TILLER, history -> {
+                if (history.revisions().isEmpty()) {
+                    return; // gone since the preflight, which would have stopped on it; nothing to write
+                }
                 String namespace = Helm3Survey.targetNamespace(history);
                 requireListed(namespace, history.release());
                 for (Helm2History.Revision revision : window(history)) {
@@ -155,7 +158,6 @@ final class Helm3Conversion {
      * revision converted again, and no foreign revision in the history. Anything else removes every record of the run.
      */
     String verify() {
-        Map<String, Helm2History> histories = histories(ReleaseRecords.OWNER_TILLER);
         List<Helm3Ledger.Entry> entries = ledger.forRun(run.id()).stream().filter(e -> !e.reverted()).toList();
         Map<String, List<Helm3Ledger.Entry>> byRelease = entries.stream().collect(Collectors.groupingBy(
                 e -> e.namespace() + "/" + e.release(), LinkedHashMap::new, Collectors.toList()));
@@ -167,13 +169,14 @@ final class Helm3Conversion {
             Map<String, Secret> history = cluster.secrets().list(namespace, Map.of(Helm3Records.OWNER,
                     Helm3Records.OWNER_HELM, Helm3Records.NAME, release)).stream()
                     .collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
+            Helm2History source = Helm2History.read(cluster, run.storageNamespace(), storage, release,
+                    ReleaseRecords.OWNER_TILLER);
             Set<String> ours = new java.util.HashSet<>();
             for (Helm3Ledger.Entry entry : written) {
                 String name = Helm3Records.secretName(entry.release(), entry.revision());
                 ours.add(name);
                 Secret secret = history.get(name);
-                Helm2History source = histories.get(release);
-                var revision = source == null ? null : source.revisions().stream()
+                var revision = source.revisions().stream()
                         .filter(r -> r.revision() == entry.revision()).findFirst().orElse(null);
                 if (secret == null) {
                     problems.add(name + " is gone");
@@ -197,10 +200,12 @@ final class Helm3Conversion {
 
     /** Tiller stops listing the converted revisions: each record keeps its payload, with an owner Tiller ignores. */
     String handOver() {
-        List<HasMetadata> records = histories(ReleaseRecords.OWNER_TILLER).values().stream()
-                .flatMap(history -> history.revisions().stream().map(Helm2History.Revision::object)).toList();
-        StorageMigration.inParallel(records, record -> relabel(record, Helm2History.handedOver(labels(record), run.id())));
-        return records.size() + " Helm 2 records kept as backups, labelled OWNER=" + Helm2History.HANDED_OVER_OWNER
+        AtomicInteger records = new AtomicInteger();
+        eachHistory(ReleaseRecords.OWNER_TILLER, history -> history.revisions().forEach(revision -> {
+            relabel(revision.object(), Helm2History.handedOver(labels(revision.object()), run.id()));
+            records.incrementAndGet();
+        }));
+        return records.get() + " Helm 2 records kept as backups, labelled OWNER=" + Helm2History.HANDED_OVER_OWNER
                 + " (Tiller no longer lists them; an undo gives them back)";
     }
 
@@ -243,16 +248,14 @@ final class Helm3Conversion {
 
     String giveBack() {
         RemediationRun conversion = conversion();
-        int given = 0;
-        for (Helm2History history : histories(Helm2History.HANDED_OVER_OWNER).values()) {
-            for (Helm2History.Revision revision : history.revisions()) {
-                if (conversion.id().equals(labels(revision.object()).get(Helm2History.CONVERSION_RUN_LABEL))) {
-                    relabel(revision.object(), Helm2History.givenBack(labels(revision.object())));
-                    given++;
-                }
+        AtomicInteger given = new AtomicInteger();
+        eachHistory(Helm2History.HANDED_OVER_OWNER, history -> history.revisions().forEach(revision -> {
+            if (conversion.id().equals(labels(revision.object()).get(Helm2History.CONVERSION_RUN_LABEL))) {
+                relabel(revision.object(), Helm2History.givenBack(labels(revision.object())));
+                given.incrementAndGet();
             }
-        }
-        return given + " Helm 2 records are Tiller's again";
+        }));
+        return given.get() + " Helm 2 records are Tiller's again";
     }
 
     /**
@@ -290,13 +293,15 @@ final class Helm3Conversion {
     // ---- shared
 
     private List<Helm3Survey.ReleaseConversion> surveys(String owner) {
-        List<Helm3Survey.ReleaseConversion> surveys = new ArrayList<>();
+        List<Helm3Survey.ReleaseConversion> surveys = java.util.Collections.synchronizedList(new ArrayList<>());
         int max = parameters.text(Key.MAX_REVISIONS).map(Integer::parseInt).orElse(0);
         Targets targets = new Targets(cluster);
-        for (Helm2History history : histories(owner).values()) {
-            surveys.add(Helm3Survey.of(history, max, targets.facts(history)));
-        }
-        return surveys;
+        eachHistory(owner, history -> {
+            if (!history.revisions().isEmpty()) {
+                surveys.add(Helm3Survey.of(history, max, targets.facts(history)));
+            }
+        });
+        return surveys.stream().sorted(java.util.Comparator.comparing(Helm3Survey.ReleaseConversion::release)).toList();
     }
 
     /**
@@ -305,8 +310,9 @@ final class Helm3Conversion {
      */
     static final class Targets {
         private final ClusterObjects cluster;
-        private final Map<String, Boolean> exists = new java.util.HashMap<>();
-        private final Map<String, Map<String, List<String>>> existing = new java.util.HashMap<>();
+        // Surveys run a few releases at a time: each namespace is read once by whichever asks first.
+        private final Map<String, Boolean> exists = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Map<String, List<String>>> existing = new java.util.concurrent.ConcurrentHashMap<>();
 
         Targets(ClusterObjects cluster) {
             this.cluster = cluster;
@@ -338,8 +344,9 @@ final class Helm3Conversion {
         }
     }
 
-    private Map<String, Helm2History> histories(String owner) {
-        return Helm2History.read(cluster, run.storageNamespace(), storage, parameters.list(Key.RELEASES), owner);
+    /** Each release of the run, read and handled a few at a time, never the whole Tiller at once. */
+    private void eachHistory(String owner, java.util.function.Consumer<Helm2History> action) {
+        Helm2History.forEach(cluster, run.storageNamespace(), storage, parameters.list(Key.RELEASES), owner, action);
     }
 
     private List<Helm2History.Revision> window(Helm2History history) {

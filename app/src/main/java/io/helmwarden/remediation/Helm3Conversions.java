@@ -8,6 +8,9 @@ import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.tenancy.Team;
 import io.helmwarden.tenancy.Teams;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -15,13 +18,10 @@ import org.springframework.stereotype.Component;
 /**
  * What pages need to know about conversions to Helm 3, read from the cluster with Helm Warden's own identity (as
  * every page is): a preview's survey of a Tiller's records, decoded and converted in memory (values never leave
- * it: only names, statuses and sizes do), and whether a conversion can still be undone.
+ * it: only names, statuses and sizes do; a few releases are held at a time), and whether a conversion can still be undone.
  */
 @Component
 public class Helm3Conversions {
-
-    /** A preview converts every revision in memory: one release at a time, and this many at most. */
-    static final int MAX_RELEASES = 500;
 
     private final ClusterRegistry clusters;
     private final Teams teams;
@@ -47,6 +47,16 @@ public class Helm3Conversions {
                 .findFirst();
         if (undone.isPresent()) {
             return Optional.of("This conversion was undone by run " + undone.get().id() + ".");
+        }
+        Optional<RemediationRun> removal = runs.forTiller(conversion.tillerId()).stream()
+                .filter(run -> RemediationKind.REMOVE_TILLER.id().equals(run.remediation())
+                        && run.state() == RemediationRun.State.DONE)
+                .findFirst();
+        if (removal.isPresent()) {
+            // Giving the records back needs the Tiller that reads them: its Deployment went with that run.
+            return Optional.of("The Tiller was removed by run " + removal.get().id() + ": there is no Tiller to give"
+                    + " the releases back to. They stay Helm 3's; the Helm 2 records remain as backups labelled OWNER="
+                    + Helm2History.HANDED_OVER_OWNER + " until their retention ends.");
         }
         List<Helm3Ledger.Entry> entries = ledger.forRun(conversion.id()).stream().filter(e -> !e.reverted()).toList();
         if (entries.isEmpty() && conversion.state() == RemediationRun.State.DONE) {
@@ -81,15 +91,15 @@ public class Helm3Conversions {
         ReleaseStorage storage = ReleaseStorage.ofFlag(tiller.storage().backend())
                 .orElseThrow(() -> new PlanRefused("this Tiller keeps its releases in " + tiller.storage().backend()
                         + ", which Helm Warden cannot read"));
-        var histories = Helm2History.read(cluster, tiller.storage().namespace(), storage, release.stream().toList(),
-                ReleaseRecords.OWNER_TILLER);
-        if (histories.size() > MAX_RELEASES) {
-            throw new PlanRefused(histories.size() + " releases are more than one preview converts (" + MAX_RELEASES
-                    + "): convert them release by release from the Tiller's page");
-        }
-        List<Helm3Survey.ReleaseConversion> releases = new ArrayList<>();
+        Collection<String> names = release.isPresent() ? List.of(release.get())
+                : Helm2History.releases(cluster, tiller.storage().namespace(), storage, ReleaseRecords.OWNER_TILLER);
+        List<Helm3Survey.ReleaseConversion> releases = Collections.synchronizedList(new ArrayList<>());
         Helm3Conversion.Targets targets = new Helm3Conversion.Targets(cluster);
-        for (Helm2History history : histories.values()) {
+        // One release decoded and converted at a time per thread: a Tiller of thousands fits in memory.
+        Helm2History.forEach(cluster, tiller.storage().namespace(), storage, names, ReleaseRecords.OWNER_TILLER, history -> {
+            if (history.revisions().isEmpty()) {
+                return;
+            }
             // A payload names its own namespace: nothing is read in one that is not the Tiller's team's.
             String namespace = Helm3Survey.targetNamespace(history);
             Optional<String> owner = teams.owner(tiller.cluster(), namespace).map(Team::id);
@@ -98,7 +108,8 @@ public class Helm3Conversions {
                             .orElse("no team's") + ", not the Tiller's team's: Helm Warden writes nothing outside it",
                             cluster::serves);
             releases.add(Helm3Survey.of(history, Math.max(0, maxRevisions), facts));
-        }
+        });
+        releases.sort(Comparator.comparing(Helm3Survey.ReleaseConversion::release));
         return new Helm3Survey.Preview(List.copyOf(releases), Math.max(0, maxRevisions), release);
     }
 }

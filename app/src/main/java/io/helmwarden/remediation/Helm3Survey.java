@@ -7,6 +7,7 @@ import io.helmwarden.release.hapi.release.Status;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -23,6 +24,29 @@ public final class Helm3Survey {
     private static final Pattern DOCUMENT_SPLIT = Pattern.compile("(?m)^---\\s*$");
     private static final Pattern API_VERSION = Pattern.compile("(?m)^apiVersion:\\s*[\"']?([^\\s\"'#]+)");
     private static final Pattern KIND = Pattern.compile("(?m)^kind:\\s*[\"']?([^\\s\"'#]+)");
+
+    /**
+     * Deprecated API versions and the stable one that replaced them, per kind (Kubernetes' deprecated API migration
+     * guide): charts moved to these, and a chart version that did changes the object's key in Helm 3's eyes.
+     */
+    private static final Map<String, String> SUCCESSORS = successors(
+            "apps/v1: Deployment DaemonSet ReplicaSet StatefulSet <- extensions/v1beta1 apps/v1beta1 apps/v1beta2",
+            "networking.k8s.io/v1: NetworkPolicy <- extensions/v1beta1",
+            "networking.k8s.io/v1: Ingress <- extensions/v1beta1 networking.k8s.io/v1beta1",
+            "networking.k8s.io/v1: IngressClass <- networking.k8s.io/v1beta1",
+            "rbac.authorization.k8s.io/v1: Role RoleBinding ClusterRole ClusterRoleBinding"
+                    + " <- rbac.authorization.k8s.io/v1beta1 rbac.authorization.k8s.io/v1alpha1",
+            "apiextensions.k8s.io/v1: CustomResourceDefinition <- apiextensions.k8s.io/v1beta1",
+            "admissionregistration.k8s.io/v1: MutatingWebhookConfiguration ValidatingWebhookConfiguration"
+                    + " <- admissionregistration.k8s.io/v1beta1",
+            "scheduling.k8s.io/v1: PriorityClass <- scheduling.k8s.io/v1beta1 scheduling.k8s.io/v1alpha1",
+            "storage.k8s.io/v1: StorageClass CSIDriver CSINode VolumeAttachment <- storage.k8s.io/v1beta1",
+            "batch/v1: CronJob <- batch/v1beta1 batch/v2alpha1",
+            "policy/v1: PodDisruptionBudget <- policy/v1beta1",
+            "autoscaling/v2: HorizontalPodAutoscaler <- autoscaling/v2beta1 autoscaling/v2beta2",
+            "coordination.k8s.io/v1: Lease <- coordination.k8s.io/v1beta1",
+            "apiregistration.k8s.io/v1: APIService <- apiregistration.k8s.io/v1beta1",
+            "node.k8s.io/v1: RuntimeClass <- node.k8s.io/v1beta1");
 
     private Helm3Survey() {
     }
@@ -52,7 +76,8 @@ public final class Helm3Survey {
      * @param leftBehind  revisions kept only in Helm 2 (outside the newest N), oldest first
      * @param blockers    why it cannot be converted now; empty when it can
      * @param notCarried  what Helm 3 cannot keep, each once
-     * @param warnings    what will break the first Helm 3 upgrade (removed API versions in the newest manifest)
+     * @param warnings    what will break the first Helm 3 upgrade (removed API versions in the newest manifest) and
+     *                    objects a chart upgrade would have to adopt (deprecated versions whose successor is served)
      */
     public record ReleaseConversion(String release, String namespace, List<RevisionConversion> revisions, List<Integer> leftBehind,
             List<String> blockers, List<String> notCarried, List<String> warnings) {
@@ -155,6 +180,7 @@ public final class Helm3Survey {
                         + ": Helm 3 would refuse every operation on it; let Helm 2 finish or roll it back first");
             }
             warnings.addAll(removedApis(newest, facts.served()));
+            warnings.addAll(toAdopt(newest, facts.served()));
         });
         return new ReleaseConversion(release, namespace, List.copyOf(revisions), leftBehind, List.copyOf(blockers),
                 List.copyOf(notCarried), List.copyOf(warnings));
@@ -166,21 +192,68 @@ public final class Helm3Survey {
      */
     static List<String> removedApis(Release newest, BiPredicate<String, String> served) {
         Set<String> found = new LinkedHashSet<>();
+        types(newest).stream().filter(type -> !served.test(type.apiVersion(), type.kind())).forEach(type ->
+                found.add(type.kind() + " in " + type.apiVersion() + " is no longer served by this cluster: Helm 3's"
+                        + " first upgrade will fail with \"unable to build kubernetes objects from current release"
+                        + " manifest\" until the stored manifest names a served version"));
+        return List.copyOf(found);
+    }
+
+    /**
+     * Objects of the newest manifest in a deprecated API version whose successor the cluster serves: Helm 3 keys an
+     * object by group, version, kind, namespace and name, so a chart version that names the successor makes it an
+     * object "to be created" that already exists without Helm's ownership labels, and the upgrade stops on
+     * "invalid ownership metadata" (helm/helm#9125).
+     */
+    static List<String> toAdopt(Release newest, BiPredicate<String, String> served) {
+        Set<String> found = new LinkedHashSet<>();
+        for (Type type : types(newest)) {
+            String successor = SUCCESSORS.get(type.kind() + " " + type.apiVersion());
+            if (successor != null && served.test(type.apiVersion(), type.kind()) && served.test(successor, type.kind())) {
+                found.add(type.kind() + " in " + type.apiVersion() + " (deprecated; this cluster serves " + successor
+                        + "): a chart version naming " + successor + " makes Helm 3 adopt the live object, which has no"
+                        + " app.kubernetes.io/managed-by=Helm label nor meta.helm.sh/release-name and -namespace"
+                        + " annotations, so that upgrade fails with \"invalid ownership metadata\" unless run with"
+                        + " --take-ownership (Helm 3.17 and later) or the labels and annotations are added first");
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    private record Type(String apiVersion, String kind) {
+    }
+
+    /** The apiVersion and kind of every document of the release's manifest and hooks, each once. */
+    private static Set<Type> types(Release release) {
+        Set<Type> types = new LinkedHashSet<>();
         List<String> manifests = new ArrayList<>();
-        manifests.add(newest.getManifest());
-        newest.getHooksList().forEach(hook -> manifests.add(hook.getManifest()));
+        manifests.add(release.getManifest());
+        release.getHooksList().forEach(hook -> manifests.add(hook.getManifest()));
         for (String manifest : manifests) {
             for (String document : DOCUMENT_SPLIT.split(manifest)) {
                 Optional<String> apiVersion = first(API_VERSION, document);
                 Optional<String> kind = first(KIND, document);
-                if (apiVersion.isPresent() && kind.isPresent() && !served.test(apiVersion.get(), kind.get())) {
-                    found.add(kind.get() + " in " + apiVersion.get() + " is no longer served by this cluster: Helm 3's"
-                            + " first upgrade will fail with \"unable to build kubernetes objects from current release"
-                            + " manifest\" until the stored manifest names a served version");
+                if (apiVersion.isPresent() && kind.isPresent()) {
+                    types.add(new Type(apiVersion.get(), kind.get()));
                 }
             }
         }
-        return List.copyOf(found);
+        return types;
+    }
+
+    /** "successor: Kind Kind <- old old" lines to a map of "Kind old" to successor. */
+    private static Map<String, String> successors(String... lines) {
+        Map<String, String> map = new java.util.HashMap<>();
+        for (String line : lines) {
+            String successor = line.substring(0, line.indexOf(':'));
+            String[] sides = line.substring(line.indexOf(':') + 1).split("<-");
+            for (String kind : sides[0].trim().split(" ")) {
+                for (String old : sides[1].trim().split(" ")) {
+                    map.put(kind + " " + old, successor);
+                }
+            }
+        }
+        return Map.copyOf(map);
     }
 
     private static Optional<String> first(Pattern pattern, String text) {

@@ -263,8 +263,8 @@ class Helm3ConversionIT {
         assertThat(tiller.rbac().clusterAdmin()).isNotEmpty();
         RemediationPlan early = RemediationKind.REMOVE_TILLER.plan(new PlanInput(tiller, SETTINGS));
         assertThat(early.refusal()).hasValue("1 release is still Helm 2's (web): convert it to Helm 3 first");
-        assertThat(awaitFinished(executor.start(plan(tiller, Optional.empty(), 0), tiller, ADMIN).id()).state())
-                .isEqualTo(RemediationRun.State.DONE);
+        RemediationRun conversion = awaitFinished(executor.start(plan(tiller, Optional.empty(), 0), tiller, ADMIN).id());
+        assertThat(conversion.state()).isEqualTo(RemediationRun.State.DONE);
         await().atMost(Duration.ofSeconds(20)).until(() -> tillerNow(ns).records().isEmpty());
 
         Tiller converted = tillerNow(ns);
@@ -280,6 +280,9 @@ class Helm3ConversionIT {
         assertThat(admin.secrets().inNamespace(ns).withName("tiller-secret").get()).isNull();
         assertThat(admin.serviceAccounts().inNamespace(ns).withName("tiller").get()).isNull();
         assertThat(admin.rbac().clusterRoleBindings().withName(ns + "-tiller-admin").get()).isNull();
+        // With the Tiller gone, the conversion's undo is explained away up front, not failed at its quiesce step.
+        assertThat(conversions.undoRefusal(conversion)).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("The Tiller was removed by run " + run.id() + ": there is no Tiller to give the releases back"));
         await().atMost(Duration.ofSeconds(20)).until(() -> fleet.tiller("real/" + ns + "/tiller-deploy").isEmpty());
         // Helm 3 keeps its records; the Helm 2 ones wait for their retention, then the sweep deletes them.
         assertThat(fixtures.helm3Secrets(apps)).hasSize(2);

@@ -104,4 +104,21 @@ class Helm3SurveyTest {
         assertThat(survey.warnings()).singleElement().asString()
                 .startsWith("Deployment in extensions/v1beta1 is no longer served by this cluster");
     }
+
+    @Test
+    void objectsInADeprecatedVersionWhoseSuccessorIsServedAreWarnedOfAsAdoptions() {
+        var web = revision("web", 1, Status.Code.DEPLOYED).toBuilder()
+                .setManifest("---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: web\n---\n"
+                        + "apiVersion: apps/v1beta2\nkind: StatefulSet\n---\napiVersion: rbac.authorization.k8s.io/v1\n"
+                        + "kind: Role\n").build();
+        // The cluster serves the Ingress's successor and still the old version; apps/v1beta2 no more.
+        var survey = Helm3Survey.of(history("web", web), 0, new Helm3Survey.Facts(true, List.of(),
+                (version, kind) -> !"apps/v1beta2".equals(version), Optional.empty()));
+        assertThat(survey.blockers()).isEmpty();
+        assertThat(survey.warnings()).hasSize(2);
+        assertThat(survey.warnings().get(0)).startsWith("StatefulSet in apps/v1beta2 is no longer served");
+        assertThat(survey.warnings().get(1)).startsWith("Ingress in extensions/v1beta1 (deprecated; this cluster serves"
+                + " networking.k8s.io/v1): a chart version naming networking.k8s.io/v1 makes Helm 3 adopt the live object")
+                .contains("invalid ownership metadata", "--take-ownership");
+    }
 }
