@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -32,8 +32,12 @@ record Helm2History(String release, List<Revision> revisions) {
     /** Labels Helm Warden puts on v2 records it handed over to Helm 3: Tiller no longer lists them. */
     static final String HANDED_OVER_OWNER = "HELM-WARDEN-CONVERTED";
     static final String CONVERSION_RUN_LABEL = "helm-warden.io/converted-by-run";
-    /** Records listed per request when only their names are wanted. */
+    /** Up to this many releases are read by name; more in one paged pass over the namespace. */
+    private static final int FEW = 10;
+    /** Records per list request of that pass. */
     private static final int PAGE = 250;
+    private static final java.util.regex.Pattern LABEL_VALUE =
+            java.util.regex.Pattern.compile("(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
 
     /**
      * @param record  the object's name
@@ -48,31 +52,16 @@ record Helm2History(String release, List<Revision> revisions) {
     }
 
     /**
-     * The names of the releases in a storage namespace with the owner label given ({@code TILLER} for records Tiller
-     * reads, {@link #HANDED_OVER_OWNER} for those a conversion handed over), read a page at a time: only names are
-     * kept, so a Tiller of any size costs one page of payloads in memory.
-     */
-    static SortedSet<String> releases(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage, String owner) {
-        SortedSet<String> names = new TreeSet<>();
-        Consumer<List<? extends HasMetadata>> page = objects -> objects.forEach(object -> names.add(name(object)));
-        Map<String, String> labels = Map.of(ReleaseRecords.OWNER_LABEL, owner);
-        if (storage == ReleaseStorage.SECRET) {
-            cluster.secrets().forEachPage(storageNamespace, labels, PAGE, page::accept);
-        } else {
-            cluster.configMaps().forEachPage(storageNamespace, labels, PAGE, page::accept);
-        }
-        return names;
-    }
-
-    /**
      * One release's history, decoded. A record Tiller wrote without a NAME label is known by its object name (as the
      * inventory shows it) and read by that name.
      */
     static Helm2History read(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage, String release,
             String owner) {
         Map<String, String> selector = Map.of(ReleaseRecords.OWNER_LABEL, owner, ReleaseRecords.NAME_LABEL, release);
-        List<? extends HasMetadata> objects = storage == ReleaseStorage.SECRET
-                ? cluster.secrets().list(storageNamespace, selector) : cluster.configMaps().list(storageNamespace, selector);
+        // An object name that is no label value (too long, say) cannot be selected by: the API server would refuse.
+        List<? extends HasMetadata> objects = !LABEL_VALUE.matcher(release).matches() ? List.of()
+                : storage == ReleaseStorage.SECRET ? cluster.secrets().list(storageNamespace, selector)
+                : cluster.configMaps().list(storageNamespace, selector);
         if (objects.isEmpty()) {
             Optional<? extends HasMetadata> unnamed = (storage == ReleaseStorage.SECRET
                     ? cluster.secrets().get(storageNamespace, release) : cluster.configMaps().get(storageNamespace, release))
@@ -80,19 +69,62 @@ record Helm2History(String release, List<Revision> revisions) {
                             && !labels(object).containsKey(ReleaseRecords.NAME_LABEL));
             objects = unnamed.stream().toList();
         }
+        return history(release, objects);
+    }
+
+    private static Helm2History history(String release, List<? extends HasMetadata> objects) {
         List<Revision> revisions = new ArrayList<>(objects.stream().map(object -> revision(object, labels(object))).toList());
         revisions.sort(Comparator.comparingInt(Revision::revision));
         return new Helm2History(release, List.copyOf(revisions));
     }
 
     /**
-     * Reads each release's history and hands it on, {@value StorageMigration#PARALLEL_WRITES} releases at a time:
-     * memory holds the histories in flight, not the Tiller's. A release with no record left is handed on empty.
+     * Reads each named release's history and hands it on decoded, {@value StorageMigration#PARALLEL_WRITES} releases
+     * at a time. A release with no record left is handed on empty.
      */
     static void forEach(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage,
             Collection<String> releases, String owner, Consumer<Helm2History> action) {
-        StorageMigration.inParallel(List.copyOf(releases),
-                release -> action.accept(read(cluster, storageNamespace, storage, release, owner)));
+        if (releases.size() <= FEW) {
+            StorageMigration.inParallel(List.copyOf(releases),
+                    release -> action.accept(read(cluster, storageNamespace, storage, release, owner)));
+        } else {
+            grouped(cluster, storageNamespace, storage, Set.copyOf(releases), owner, action);
+        }
+    }
+
+    /** Every release in the storage namespace with the owner label given, handed on as {@link #forEach} does. */
+    static void forEachRelease(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage, String owner,
+            Consumer<Helm2History> action) {
+        grouped(cluster, storageNamespace, storage, null, owner, action);
+    }
+
+    /**
+     * One paged pass over the namespace's records (a label-selected list per release would have the API server read
+     * every record of the namespace once per release), kept undecoded and grouped by release; each release is
+     * decoded only when its turn comes and let go after it, so memory holds raw records, not decoded histories.
+     *
+     * @param wanted the releases to hand on, or null for all
+     */
+    private static void grouped(ClusterObjects cluster, String storageNamespace, ReleaseStorage storage,
+            Set<String> wanted, String owner, Consumer<Helm2History> action) {
+        Map<String, List<HasMetadata>> byRelease = new ConcurrentHashMap<>();
+        if (wanted != null) {
+            wanted.forEach(release -> byRelease.put(release, new ArrayList<>()));
+        }
+        Consumer<List<? extends HasMetadata>> page = objects -> objects.forEach(object -> {
+            String release = name(object);
+            if (wanted == null || wanted.contains(release)) {
+                byRelease.computeIfAbsent(release, k -> new ArrayList<>()).add(object);
+            }
+        });
+        Map<String, String> labels = Map.of(ReleaseRecords.OWNER_LABEL, owner);
+        if (storage == ReleaseStorage.SECRET) {
+            cluster.secrets().forEachPage(storageNamespace, labels, PAGE, page::accept);
+        } else {
+            cluster.configMaps().forEachPage(storageNamespace, labels, PAGE, page::accept);
+        }
+        StorageMigration.inParallel(byRelease.keySet().stream().sorted().toList(),
+                release -> action.accept(history(release, byRelease.remove(release))));
     }
 
     private static String name(HasMetadata object) {

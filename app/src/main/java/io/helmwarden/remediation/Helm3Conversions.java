@@ -8,7 +8,6 @@ import io.helmwarden.release.ReleaseStorage;
 import io.helmwarden.tenancy.Team;
 import io.helmwarden.tenancy.Teams;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -91,12 +90,10 @@ public class Helm3Conversions {
         ReleaseStorage storage = ReleaseStorage.ofFlag(tiller.storage().backend())
                 .orElseThrow(() -> new PlanRefused("this Tiller keeps its releases in " + tiller.storage().backend()
                         + ", which Helm Warden cannot read"));
-        Collection<String> names = release.isPresent() ? List.of(release.get())
-                : Helm2History.releases(cluster, tiller.storage().namespace(), storage, ReleaseRecords.OWNER_TILLER);
         List<Helm3Survey.ReleaseConversion> releases = Collections.synchronizedList(new ArrayList<>());
         Helm3Conversion.Targets targets = new Helm3Conversion.Targets(cluster);
-        // One release decoded and converted at a time per thread: a Tiller of thousands fits in memory.
-        Helm2History.forEach(cluster, tiller.storage().namespace(), storage, names, ReleaseRecords.OWNER_TILLER, history -> {
+        // Releases decoded and converted a few at a time: a Tiller of thousands fits in memory.
+        java.util.function.Consumer<Helm2History> survey = history -> {
             if (history.revisions().isEmpty()) {
                 return;
             }
@@ -108,7 +105,13 @@ public class Helm3Conversions {
                             .orElse("no team's") + ", not the Tiller's team's: Helm Warden writes nothing outside it",
                             cluster::serves);
             releases.add(Helm3Survey.of(history, Math.max(0, maxRevisions), facts));
-        });
+        };
+        if (release.isPresent()) {
+            Helm2History.forEach(cluster, tiller.storage().namespace(), storage, List.of(release.get()),
+                    ReleaseRecords.OWNER_TILLER, survey);
+        } else {
+            Helm2History.forEachRelease(cluster, tiller.storage().namespace(), storage, ReleaseRecords.OWNER_TILLER, survey);
+        }
         releases.sort(Comparator.comparing(Helm3Survey.ReleaseConversion::release));
         return new Helm3Survey.Preview(List.copyOf(releases), Math.max(0, maxRevisions), release);
     }
