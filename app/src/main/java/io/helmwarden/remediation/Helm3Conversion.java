@@ -160,17 +160,18 @@ final class Helm3Conversion {
     String verify() {
         List<Helm3Ledger.Entry> entries = ledger.forRun(run.id()).stream().filter(e -> !e.reverted()).toList();
         Map<String, List<Helm3Ledger.Entry>> byRelease = entries.stream().collect(Collectors.groupingBy(
-                e -> e.namespace() + "/" + e.release(), LinkedHashMap::new, Collectors.toList()));
+                Helm3Ledger.Entry::release, LinkedHashMap::new, Collectors.toList()));
+        String newestWrite = newestWrite(entries);
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
-        StorageMigration.inParallel(List.copyOf(byRelease.values()), written -> {
+        Helm2History.forEach(cluster, run.storageNamespace(), storage, byRelease.keySet(), ReleaseRecords.OWNER_TILLER,
+                source -> {
+            List<Helm3Ledger.Entry> written = byRelease.get(source.release());
             String namespace = written.get(0).namespace();
-            String release = written.get(0).release();
+            String release = source.release();
             // One read per release: its whole Helm 3 history, ours and anything that joined it.
-            Map<String, Secret> history = cluster.secrets().list(namespace, Map.of(Helm3Records.OWNER,
-                    Helm3Records.OWNER_HELM, Helm3Records.NAME, release)).stream()
+            Map<String, Secret> history = cluster.secrets().listNotOlderThan(namespace, Map.of(Helm3Records.OWNER,
+                    Helm3Records.OWNER_HELM, Helm3Records.NAME, release), newestWrite).stream()
                     .collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
-            Helm2History source = Helm2History.read(cluster, run.storageNamespace(), storage, release,
-                    ReleaseRecords.OWNER_TILLER);
             Set<String> ours = new java.util.HashSet<>();
             for (Helm3Ledger.Entry entry : written) {
                 String name = Helm3Records.secretName(entry.release(), entry.revision());
@@ -267,13 +268,14 @@ final class Helm3Conversion {
         Map<String, List<Helm3Ledger.Entry>> byRelease = entries.stream().filter(e -> !e.reverted())
                 .collect(Collectors.groupingBy(e -> e.namespace() + "/" + e.release(), LinkedHashMap::new,
                         Collectors.toList()));
+        String newestWrite = newestWrite(entries);
         byRelease.forEach((key, written) -> {
             String namespace = written.get(0).namespace();
             String release = written.get(0).release();
             Map<String, Helm3Ledger.Entry> ours = written.stream().collect(Collectors.toMap(
                     e -> Helm3Records.secretName(e.release(), e.revision()), e -> e));
-            Map<String, Secret> now = cluster.secrets().list(namespace, Map.of(Helm3Records.OWNER, Helm3Records.OWNER_HELM,
-                    Helm3Records.NAME, release)).stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
+            Map<String, Secret> now = cluster.secrets().listNotOlderThan(namespace, Map.of(Helm3Records.OWNER,
+                    Helm3Records.OWNER_HELM, Helm3Records.NAME, release), newestWrite).stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
             now.keySet().stream().filter(name -> !ours.containsKey(name)).sorted()
                     .forEach(name -> acted.add(name + " was written by Helm 3 after the conversion"));
             ours.forEach((name, entry) -> {
@@ -341,6 +343,24 @@ final class Helm3Conversion {
 
         private static String release(HasMetadata record) {
             return labels(record).getOrDefault(Helm3Records.NAME, "");
+        }
+    }
+
+    /**
+     * The resourceVersion of the newest record a conversion wrote: lists of its releases are served by the watch cache
+     * once it holds that write (a label-selected list from etcd reads every Secret of the namespace, per release).
+     */
+    private static String newestWrite(List<Helm3Ledger.Entry> entries) {
+        return entries.stream().map(Helm3Ledger.Entry::resourceVersion)
+                .max(java.util.Comparator.comparingLong(Helm3Conversion::revisionNumber)).orElse("0");
+    }
+
+    /** An etcd resourceVersion as a number, to find the newest; one that is not a number counts as the oldest. */
+    private static long revisionNumber(String resourceVersion) {
+        try {
+            return Long.parseLong(resourceVersion);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
