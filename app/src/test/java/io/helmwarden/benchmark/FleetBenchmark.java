@@ -575,8 +575,9 @@ public final class FleetBenchmark {
                 previewSeconds, ourConvertReleases / sequentialReleases, ourReleases / sequentialReleases));
         later("");
         later(String.format("Heap used (the whole app, fleet inventory included): %.0f MB after GC before the preview, at most"
-                + " %.0f MB during preview and run (sampled every 20 ms): releases are read 16 at a time, never the"
-                + " Tiller's %d records at once.", heapBefore, peakHeap, records.size()));
+                + " %.0f MB during preview and run (sampled every 20 ms, garbage not yet collected included): the %d"
+                + " records are held undecoded for a step, and decoded and converted 16 releases at a time.",
+                heapBefore, peakHeap, records.size()));
         later("");
     }
 
