@@ -275,7 +275,8 @@ final class Helm3Conversion {
             Map<String, Helm3Ledger.Entry> ours = written.stream().collect(Collectors.toMap(
                     e -> Helm3Records.secretName(e.release(), e.revision()), e -> e));
             Map<String, Secret> now = cluster.secrets().listNotOlderThan(namespace, Map.of(Helm3Records.OWNER,
-                    Helm3Records.OWNER_HELM, Helm3Records.NAME, release), newestWrite).stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
+                    Helm3Records.OWNER_HELM, Helm3Records.NAME, release), newestWrite).stream()
+                    .collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
             now.keySet().stream().filter(name -> !ours.containsKey(name)).sorted()
                     .forEach(name -> acted.add(name + " was written by Helm 3 after the conversion"));
             ours.forEach((name, entry) -> {

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * What pages need to know about conversions to Helm 3, read from the cluster with Helm Warden's own identity (as
  * every page is): a preview's survey of a Tiller's records, decoded and converted in memory (values never leave
- * it: only names, statuses and sizes do; a few releases are held at a time), and whether a conversion can still be undone.
+ * it: only names, statuses and sizes do; a few releases are decoded at a time), and whether a conversion can still
+ * be undone.
  */
 @Component
 public class Helm3Conversions {
